@@ -13,11 +13,18 @@ Errors pickle (``__reduce__``) so that they cross process boundaries (Dask).
 from __future__ import annotations
 
 __all__ = [
+    "ConflictError",
     "ConvergenceError",
     "DimensionalityError",
     "InputError",
+    "LedgerError",
     "ModelError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RootMismatchError",
+    "SignatureError",
     "SitraceError",
+    "StoreError",
     "UnitError",
 ]
 
@@ -74,3 +81,50 @@ class DimensionalityError(UnitError, TypeError):
 
 class ConvergenceError(SitraceError, RuntimeError):
     """An iterative computation (adaptive Monte Carlo, a fit) did not reach its tolerance."""
+
+
+class StoreError(SitraceError):
+    """The data centre refused a write: a duplicate id, a missing record, a stale version."""
+
+
+class NotFoundError(StoreError, LookupError):
+    """A record asked for by id does not exist (or is not visible to the caller)."""
+
+
+class ConflictError(StoreError):
+    """A write conflicts with the stored state: a duplicate id or a stale version (ETag)."""
+
+
+class PermissionDeniedError(SitraceError, PermissionError):
+    """The caller's role or tenant does not allow this action."""
+
+
+class LedgerError(SitraceError):
+    """The ledger is inconsistent or a proof, checkpoint or signature does not verify."""
+
+
+class RootMismatchError(LedgerError, ValueError):
+    """A recomputed Merkle root differs from the expected one (both kept, hex-printed)."""
+
+    def __init__(self, expected: bytes, calculated: bytes, *, where: str | None = None) -> None:
+        self.expected = bytes(expected)
+        self.calculated = bytes(calculated)
+        super().__init__(
+            f"root mismatch: expected {self.expected.hex()}, calculated {self.calculated.hex()}",
+            where=where,
+        )
+
+    def __reduce__(self):
+        return (_rebuild_root_mismatch, (self.expected, self.calculated, self.where))
+
+    def located(self, where: str) -> RootMismatchError:
+        inner = f"{where}, {self.where}" if self.where else where
+        return RootMismatchError(self.expected, self.calculated, where=inner)
+
+
+def _rebuild_root_mismatch(expected: bytes, calculated: bytes, where: str | None):
+    return RootMismatchError(expected, calculated, where=where)
+
+
+class SignatureError(LedgerError):
+    """A signed note or checkpoint has no valid signature by a trusted key."""

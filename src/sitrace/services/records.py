@@ -1,0 +1,158 @@
+"""Plain-dict views of stored records: what the ledger logs and what ``verify`` recomputes.
+
+One function per table. The dicts hold only JSON values (ISO dates, floats,
+ints, strings), never timestamps of the data centre's own writes (those are in
+the ledger entry), never secrets (a user's token hash is left out), so that the
+canonical JSON (RFC 8785) of a record is a pure function of its stored content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..store import models as m
+
+__all__ = ["RECORD_TYPES", "record_dict"]
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def organisation(row: m.Organisation) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "code": row.code,
+        "name": row.name,
+        "kind": row.kind,
+        "country": row.country,
+        "accreditation_body": row.accreditation_body,
+        "accreditation_number": row.accreditation_number,
+        "version": row.version,
+    }
+
+
+def accreditation(row: m.Accreditation) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "laboratory": row.laboratory_id,
+        "quantity": row.quantity,
+        "unit": row.unit,
+        "low": row.low,
+        "high": row.high,
+        "cmc": row.cmc,
+        "valid_from": _date(row.valid_from),
+        "valid_until": _date(row.valid_until),
+    }
+
+
+def user(row: m.User) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "organisation": row.organisation_id,
+        "name": row.name,
+        "role": row.role,
+        "active": row.active,
+        "version": row.version,
+    }
+
+
+ITEM_FIELDS = (
+    "kind", "name", "serial", "level", "tier", "type", "manufacturer", "model", "quantity",
+    "unit", "range_low", "range_high", "best_uncertainty", "mpe", "accuracy_class",
+    "location", "legal_control", "status",
+)  # fmt: skip
+
+
+def item(row: m.Item) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": row.id, "owner": row.owner_id}
+    data.update({name: getattr(row, name) for name in ITEM_FIELDS})
+    data["out_of_tolerance_since"] = _date(row.out_of_tolerance_since)
+    data["withdrawn_since"] = _date(row.withdrawn_since)
+    data["version"] = row.version
+    return data
+
+
+def material(row: m.ReferenceMaterial) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "owner": row.owner_id,
+        "name": row.name,
+        "property": row.property,
+        "certified_value": row.certified_value,
+        "uncertainty": row.uncertainty,
+        "coverage_factor": row.coverage_factor,
+        "unit": row.unit,
+        "producer": row.producer,
+        "lot": row.lot,
+        "expiry": _date(row.expiry),
+        "version": row.version,
+    }
+
+
+def point(row: m.CalibrationPoint) -> dict[str, Any]:
+    return {
+        "quantity": row.quantity,
+        "nominal": row.nominal,
+        "value": row.value,
+        "unit": row.unit,
+        "uncertainty": row.uncertainty,
+        "coverage_factor": row.coverage_factor,
+        "expanded_uncertainty": row.expanded_uncertainty,
+        "dof": row.dof,
+        "model": row.model,
+        "budget": row.budget,
+    }
+
+
+def calibration(row: m.Calibration) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "item": row.item_id,
+        "laboratory": row.laboratory_id,
+        "certificate": row.certificate,
+        "kind": row.kind,
+        "performed": _date(row.performed),
+        "valid_until": _date(row.valid_until),
+        "operator": row.operator,
+        "environment": row.environment,
+        "conformity": row.conformity,
+        "conformity_statement": row.conformity_statement,
+        "status": row.status,
+        "standards": sorted(link.item_id for link in row.standards),
+        "materials": sorted(link.material_id for link in row.materials),
+        "points": [point(p) for p in row.points],
+        "expanded_uncertainty": row.expanded_uncertainty,
+        "relative_uncertainty": row.relative_uncertainty,
+        "low": row.low,
+        "high": row.high,
+        "version": row.version,
+    }
+
+
+def share(row: m.Share) -> dict[str, Any]:
+    return {"id": row.id, "item": row.item_id, "organisation": row.organisation_id}
+
+
+RECORD_TYPES: dict[str, tuple[type, Any]] = {
+    "organisation": (m.Organisation, organisation),
+    "accreditation": (m.Accreditation, accreditation),
+    "user": (m.User, user),
+    "item": (m.Item, item),
+    "material": (m.ReferenceMaterial, material),
+    "calibration": (m.Calibration, calibration),
+    "share": (m.Share, share),
+}
+_BY_CLASS = {cls: view for cls, view in RECORD_TYPES.values()}
+_TYPE_OF = {cls: name for name, (cls, _view) in RECORD_TYPES.items()}
+
+
+def record_type(row: Any) -> str:
+    """The ledger's name for the table of ``row``."""
+    return _TYPE_OF[type(row)]
+
+
+def record_dict(row: Any) -> dict[str, Any]:
+    """The canonical content of a stored record, as logged in the ledger."""
+    return _BY_CLASS[type(row)](row)
