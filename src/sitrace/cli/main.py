@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from .. import __version__
+from .datacentre import db_app, ledger_app, serve, user_app
 from .uncertainty import uncertainty
 
 app = typer.Typer(
@@ -18,6 +19,10 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.command(name="uncertainty", no_args_is_help=True)(uncertainty)
+app.command(name="serve")(serve)
+app.add_typer(ledger_app, name="ledger")
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
 
 
 def _version(value: bool) -> None:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy import and_, func, insert, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from .. import ledger as core
@@ -79,16 +79,28 @@ def _state(session: Session) -> m.LedgerState:
     return state
 
 
-def _previous(session: Session, record_type: str, record_id: int | None) -> dict | None:
-    if record_id is None:
-        return None
-    row = session.execute(
-        select(m.LedgerEntry.index, m.LedgerEntry.leaf_hash)
-        .where(m.LedgerEntry.record_type == record_type, m.LedgerEntry.record_id == record_id)
-        .order_by(m.LedgerEntry.index.desc())
-        .limit(1)
-    ).first()
-    return None if row is None else {"index": row.index, "leaf_hash": row.leaf_hash.hex()}
+def _previous(session: Session, keys: set[tuple[str, int]]) -> dict[tuple[str, int], dict]:
+    """The latest entry (index, leaf hash) of each record in ``keys``: one query."""
+    latest: dict[tuple[str, int], dict] = {}
+    keys = sorted(keys)
+    for start in range(0, len(keys), 500):
+        rows = session.execute(
+            select(
+                m.LedgerEntry.record_type,
+                m.LedgerEntry.record_id,
+                m.LedgerEntry.index,
+                m.LedgerEntry.leaf_hash,
+            ).where(
+                tuple_(m.LedgerEntry.record_type, m.LedgerEntry.record_id).in_(
+                    keys[start : start + 500]
+                )
+            )
+        )
+        for row in rows:
+            key = (row.record_type, row.record_id)
+            if key not in latest or latest[key]["index"] < row.index:
+                latest[key] = {"index": row.index, "leaf_hash": row.leaf_hash.hex()}
+    return latest
 
 
 def log(
@@ -120,13 +132,17 @@ def log(
     compact = core.CompactRange.from_dict(state.compact)
     logged_at = _now()
     stamp = logged_at.isoformat().replace("+00:00", "Z")
+    previous = _previous(
+        session, {(p.record_type, p.record_id) for p in pending if p.record_id is not None}
+    )
     entries, nodes, done = [], [], []
     for item in pending:
+        key = (item.record_type, item.record_id)
         content = {
             "action": f"{item.record_type}.{item.action}",
             "actor": item.actor.to_dict(),
             "logged_at": stamp,
-            "previous": _previous(session, item.record_type, item.record_id),
+            "previous": previous.get(key),
             "record": {"type": item.record_type, "id": item.record_id, "data": item.data},
         }
         if item.note:
@@ -150,6 +166,8 @@ def log(
             }
         )
         done.append(Logged(index, leaf, item.record_type, item.record_id))
+        if item.record_id is not None:
+            previous[key] = {"index": index, "leaf_hash": leaf.hex()}
     if not entries:
         return []
     session.execute(insert(m.LedgerEntry), entries)
@@ -188,16 +206,32 @@ def _tenant(row: Any) -> int | None:
     return row.id if isinstance(row, m.Organisation) else None
 
 
+def _node_hashes(session: Session, keys) -> dict[tuple[int, int], bytes]:
+    """Stored node hashes for (level, index) keys: one indexed query per 500 keys."""
+    keys = list(keys)
+    found = {}
+    for start in range(0, len(keys), 500):
+        by_level: dict[int, list[int]] = {}
+        for level, index in keys[start : start + 500]:
+            by_level.setdefault(level, []).append(index)
+        condition = or_(
+            *(
+                and_(m.LedgerNode.level == level, m.LedgerNode.index.in_(indexes))
+                for level, indexes in by_level.items()
+            )
+        )
+        rows = session.execute(
+            select(m.LedgerNode.level, m.LedgerNode.index, m.LedgerNode.hash).where(condition)
+        )
+        found.update(((r.level, r.index), r.hash) for r in rows)
+    return found
+
+
 def _fetch(session: Session, ids: Sequence[core.NodeID]) -> list[bytes]:
     if not ids:
         return []
     keys = [(n.level, n.index) for n in ids]
-    rows = session.execute(
-        select(m.LedgerNode.level, m.LedgerNode.index, m.LedgerNode.hash).where(
-            tuple_(m.LedgerNode.level, m.LedgerNode.index).in_(keys)
-        )
-    ).all()
-    found = {(r.level, r.index): r.hash for r in rows}
+    found = _node_hashes(session, keys)
     missing = [k for k in keys if k not in found]
     if missing:
         raise LedgerError(f"ledger nodes missing from the store: {missing[:5]}")
@@ -363,18 +397,8 @@ def verify(
 
 
 def _check_nodes(session: Session, expected: dict, report: VerifyReport) -> None:
-    if not expected:
-        return
-    keys = list(expected)
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        rows = session.execute(
-            select(m.LedgerNode.level, m.LedgerNode.index, m.LedgerNode.hash).where(
-                tuple_(m.LedgerNode.level, m.LedgerNode.index).in_(chunk)
-            )
-        ).all()
-        stored = {(r.level, r.index): r.hash for r in rows}
-        report.tampered_nodes.extend(k for k in chunk if stored.get(k) != expected[k])
+    stored = _node_hashes(session, list(expected))
+    report.tampered_nodes.extend(k for k, v in expected.items() if stored.get(k) != v)
     expected.clear()
 
 

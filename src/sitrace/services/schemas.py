@@ -1,0 +1,212 @@
+"""Shapes of the records a caller writes (pydantic), shared by the API and the importer.
+
+``*Create`` holds what a new record needs; ``*Update`` only optional fields
+(a correction changes what it names). Values are checked here for shape and
+range (finite numbers, uncertainties >= 0, known roles and levels); unit
+strings and the metrology are checked by the services with the core packages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from ..errors import InputError
+
+__all__ = [
+    "AccreditationCreate",
+    "CalibrationCreate",
+    "CalibrationUpdate",
+    "ItemCreate",
+    "ItemUpdate",
+    "MaterialCreate",
+    "OrganisationCreate",
+    "PointCreate",
+    "UserCreate",
+    "input_error",
+]
+
+
+def _finite(value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise ValueError(f"must be a finite number, got {value}")
+    return value
+
+
+def _non_negative(value: float) -> float:
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"must be a finite number >= 0, got {value}")
+    return value
+
+
+Finite = Annotated[float, AfterValidator(_finite)]
+NonNegative = Annotated[float, AfterValidator(_non_negative)]
+Positive = Annotated[float, Field(gt=0), AfterValidator(_finite)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class OrganisationCreate(Strict):
+    code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["nmi", "calibration_lab", "owner", "regulator", "platform"]
+    country: str | None = Field(None, min_length=2, max_length=2)
+    accreditation_body: str | None = None
+    accreditation_number: str | None = None
+
+
+class AccreditationCreate(Strict):
+    quantity: str = Field(min_length=1, max_length=64)
+    unit: str
+    low: Finite
+    high: Finite
+    cmc: NonNegative
+    valid_from: dt.date
+    valid_until: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low}) must be <= high ({self.high})")
+        if self.valid_until is not None and self.valid_until < self.valid_from:
+            raise ValueError("valid_until must not be before valid_from")
+        return self
+
+
+class UserCreate(Strict):
+    name: str = Field(min_length=1, max_length=100)
+    role: Literal["admin", "lab", "owner", "regulator", "auditor"]
+    organisation: int
+
+
+class ItemCreate(Strict):
+    kind: Literal["standard", "instrument"]
+    name: str = Field(min_length=1, max_length=200)
+    serial: str = Field(min_length=1, max_length=100)
+    level: Literal["si_realization", "national_primary", "reference", "working", "instrument"]
+    tier: Literal["public", "departmental", "enterprise"] | None = None
+    type: str | None = None
+    manufacturer: str | None = None
+    model: str | None = None
+    quantity: str = Field(min_length=1, max_length=64)
+    unit: str
+    range_low: Finite | None = None
+    range_high: Finite | None = None
+    best_uncertainty: NonNegative | None = None
+    mpe: NonNegative | None = None
+    accuracy_class: str | None = None
+    location: str | None = None
+    legal_control: bool = False
+    owner: int | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if (self.kind == "instrument") != (self.level == "instrument"):
+            raise ValueError("an instrument has level 'instrument'; a standard has another level")
+        if (
+            self.range_low is not None
+            and self.range_high is not None
+            and self.range_low > self.range_high
+        ):
+            raise ValueError(f"range_low ({self.range_low}) must be <= range_high")
+        return self
+
+
+class ItemUpdate(Strict):
+    name: str | None = None
+    tier: Literal["public", "departmental", "enterprise"] | None = None
+    type: str | None = None
+    manufacturer: str | None = None
+    model: str | None = None
+    range_low: Finite | None = None
+    range_high: Finite | None = None
+    best_uncertainty: NonNegative | None = None
+    mpe: NonNegative | None = None
+    accuracy_class: str | None = None
+    location: str | None = None
+    legal_control: bool | None = None
+
+
+class MaterialCreate(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    property: str = Field(min_length=1, max_length=100)
+    certified_value: Finite
+    uncertainty: NonNegative
+    coverage_factor: Positive = 2.0
+    unit: str
+    producer: str
+    lot: str
+    expiry: dt.date | None = None
+
+
+class PointCreate(Strict):
+    quantity: str | None = None
+    nominal: Finite | None = None
+    value: Finite | None = None
+    unit: str
+    uncertainty: NonNegative | None = None
+    coverage_factor: Positive | None = None
+    dof: Positive | None = None
+    model: dict[str, Any] | None = Field(
+        None, description="a model file's content (see docs/model-files.md), evaluated by GUM"
+    )
+    p: float = Field(0.95, gt=0, lt=1, description="coverage probability when a model is given")
+
+    @model_validator(mode="after")
+    def _result_given(self):
+        if self.model is None and (self.value is None or self.uncertainty is None):
+            raise ValueError("a point needs value and uncertainty, or a model to evaluate")
+        return self
+
+
+class CalibrationCreate(Strict):
+    item: int
+    certificate: str = Field(min_length=1, max_length=100)
+    kind: Literal["calibration", "verification"] = "calibration"
+    performed: dt.date
+    valid_until: dt.date
+    standards: list[int] = Field(default_factory=list)
+    materials: list[int] = Field(default_factory=list)
+    operator: str | None = None
+    environment: dict[str, Any] | None = None
+    conformity: Literal["pass", "fail"] | None = None
+    conformity_statement: str | None = None
+    points: list[PointCreate] = Field(min_length=1)
+    laboratory: int | None = None
+
+    @model_validator(mode="after")
+    def _dates(self):
+        if self.valid_until < self.performed:
+            raise ValueError(
+                f"valid_until ({self.valid_until}) is before performed ({self.performed})"
+            )
+        if len(set(self.standards)) != len(self.standards):
+            raise ValueError("a standard is listed twice")
+        return self
+
+
+class CalibrationUpdate(Strict):
+    """A correction: the fields it changes and the reason (logged in the ledger)."""
+
+    reason: str = Field(min_length=1)
+    valid_until: dt.date | None = None
+    operator: str | None = None
+    environment: dict[str, Any] | None = None
+    conformity: Literal["pass", "fail"] | None = None
+    conformity_statement: str | None = None
+    points: list[PointCreate] | None = None
+
+
+def input_error(error, *, where: str | None = None) -> InputError:
+    """Turn a pydantic ValidationError into an InputError naming each field and reason."""
+    parts = []
+    for item in error.errors():
+        field = ".".join(str(p) for p in item["loc"]) or "record"
+        message = item["msg"].removeprefix("Value error, ")
+        parts.append(f"field '{field}': {message}")
+    return InputError("; ".join(parts), where=where)
