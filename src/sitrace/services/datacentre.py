@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import ledger as core
 from ..config import Settings
-from ..errors import InputError, SignatureError
+from ..errors import ConflictError, InputError, SignatureError
 from ..store import Database, connect
 from . import ledger
 from .access import Actor
@@ -43,6 +44,11 @@ class DataCentre:
         try:
             with session.begin():
                 yield session
+        except StaleDataError as error:
+            raise ConflictError(
+                "the record was changed by someone else while this change was being made: "
+                "read it again and retry"
+            ) from error
         finally:
             session.close()
 

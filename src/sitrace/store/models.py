@@ -30,7 +30,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 __all__ = [
     "ORGANISATION_KINDS",
@@ -86,6 +86,12 @@ class Timestamped:
     )
     version: Mapped[int] = mapped_column(Integer, default=1)
 
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+        # UPDATE … WHERE version = <as read>: a concurrent change makes the write fail
+        # (StaleDataError) instead of being silently overwritten; services set the new version.
+        return {"version_id_col": cls.version, "version_id_generator": False}
+
 
 class Organisation(Timestamped, Base):
     """A tenant: NMI, calibration laboratory, instrument owner or regulator."""
@@ -140,6 +146,8 @@ class User(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     organisation: Mapped[Organisation] = relationship()
+
+    __mapper_args__: ClassVar = {"version_id_col": version, "version_id_generator": False}
 
 
 class Item(Timestamped, Base):
