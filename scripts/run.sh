@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Install sitrace into .venv and run the main job: the JCGM 101 9.5 gauge-block
-# model, evaluated by the GUM and by Monte Carlo, with its budget and a plot.
+# Install sitrace into .venv and run the main job: the data centre (REST API and
+# its docs) on a fresh SQLite demo database, seeded with a national measurement
+# system. Point a browser at http://127.0.0.1:8000/docs; the demo users' bearer
+# tokens are printed at start. Extra arguments go to `sitrace serve`
+# (e.g. --port 8080, --host 0.0.0.0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .
-.venv/bin/sitrace uncertainty examples/gauge_block.yaml --mc 1000000 --p 0.99 --seed 1 --plot budget.png "$@"
+exec .venv/bin/sitrace serve --demo "$@"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 
-import pytest
-
 from sitrace.errors import ConflictError
 from sitrace.ledger import Signer
 from sitrace.services import SYSTEM, DataCentre, ledger

@@ -6,6 +6,7 @@ import typer
 
 from .. import __version__
 from .datacentre import db_app, ledger_app, serve, user_app
+from .transfer import export_command, import_command
 from .uncertainty import uncertainty
 
 app = typer.Typer(
@@ -20,6 +21,8 @@ app = typer.Typer(
 )
 app.command(name="uncertainty", no_args_is_help=True)(uncertainty)
 app.command(name="serve")(serve)
+app.command(name="import", no_args_is_help=True)(import_command)
+app.command(name="export", no_args_is_help=True)(export_command)
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")

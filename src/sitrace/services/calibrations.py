@@ -240,7 +240,10 @@ def correct_calibration(
         if row.valid_until < row.performed:
             raise InputError("valid_until is before performed", where="valid_until")
         if data.points is not None:
-            row.points = _points(row.item, data.points)
+            points = _points(row.item, data.points)
+            row.points = []  # delete the old points first: (calibration, position) is unique
+            session.flush()
+            row.points = points
             session.flush()
             for name, value in _summary(row.item, row.points).items():
                 setattr(row, name, value)

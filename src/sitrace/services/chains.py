@@ -92,7 +92,7 @@ def _core_item(row) -> core.Item:
         quantity=row.quantity,
         unit=row.unit,
         owner=str(row.owner_id),
-        tolerance=row.mpe,
+        tolerance=row.mpe or None,
         out_of_tolerance_since=row.out_of_tolerance_since,
         withdrawn_since=row.withdrawn_since,
     )

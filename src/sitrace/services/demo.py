@@ -552,6 +552,9 @@ def seed_demo(
         s.summary.instruments.append(item)
         for years_ago in (1, 0):
             performed = today - dt.timedelta(days=365 * years_ago + int(r.integers(5, 300)))
+            broken = k == instruments - 1 and k >= n_scales and years_ago == 0
+            if broken:
+                performed = today - 40 * DAY  # with DPC-2, expired since today - 195 days
             drift = 2.5 if (k % 37 == 5 and years_ago == 0) else 1.0
             if k < n_scales:
                 standard = f1b if k % 4 == 0 else f1a
@@ -564,7 +567,7 @@ def seed_demo(
                 )
                 errors = [float(r.normal(0, 0.006)) * drift + 0.012 * (drift - 1) for _ in loads]
             else:
-                standard = dpc2 if (k == instruments - 1 and years_ago == 0) else dpc1
+                standard = dpc2 if broken else dpc1
                 loads, unit, u_ref, s_obs, res = (
                     (0.4, 0.8, 1.2, 1.6),
                     "\\mega\\pascal",

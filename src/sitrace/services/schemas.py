@@ -43,6 +43,7 @@ def _non_negative(value: float) -> float:
 
 
 Finite = Annotated[float, AfterValidator(_finite)]
+RecordId = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]  # what a database integer holds
 NonNegative = Annotated[float, AfterValidator(_non_negative)]
 Positive = Annotated[float, Field(gt=0), AfterValidator(_finite)]
 
@@ -81,7 +82,7 @@ class AccreditationCreate(Strict):
 class UserCreate(Strict):
     name: str = Field(min_length=1, max_length=100)
     role: Literal["admin", "lab", "owner", "regulator", "auditor"]
-    organisation: int
+    organisation: RecordId
 
 
 class ItemCreate(Strict):
@@ -102,7 +103,7 @@ class ItemCreate(Strict):
     accuracy_class: str | None = None
     location: str | None = None
     legal_control: bool = False
-    owner: int | None = None
+    owner: RecordId | None = None
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -165,19 +166,19 @@ class PointCreate(Strict):
 
 
 class CalibrationCreate(Strict):
-    item: int
+    item: RecordId
     certificate: str = Field(min_length=1, max_length=100)
     kind: Literal["calibration", "verification"] = "calibration"
     performed: dt.date
     valid_until: dt.date
-    standards: list[int] = Field(default_factory=list)
-    materials: list[int] = Field(default_factory=list)
+    standards: list[RecordId] = Field(default_factory=list)
+    materials: list[RecordId] = Field(default_factory=list)
     operator: str | None = None
     environment: dict[str, Any] | None = None
     conformity: Literal["pass", "fail"] | None = None
     conformity_statement: str | None = None
     points: list[PointCreate] = Field(min_length=1)
-    laboratory: int | None = None
+    laboratory: RecordId | None = None
 
     @model_validator(mode="after")
     def _dates(self):

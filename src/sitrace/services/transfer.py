@@ -65,7 +65,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -368,8 +368,8 @@ class _Builder:
         self.errors: list[SitraceError] = []
         self.bad: set[str] = set()
 
-    def fail(self, field: str | None, message: str, family: type[SitraceError] = InputError):
-        self.errors.append(family(message, where=self.locate(field)))
+    def fail(self, field: str | None, message: str) -> None:
+        self.errors.append(InputError(message, where=self.locate(field)))
         if field:
             self.bad.add(field)
 
@@ -785,7 +785,9 @@ def _read_json(text: str, source: str, kind: str) -> tuple[list[Record], list[Si
         field = "serial" if kind == "instruments" else "certificate"
         if isinstance(element.get(field), str) and element[field].strip():
             value = element[field].strip()
-            key = (element.get("owner"), value) if kind == "instruments" else value
+            owner = element.get("owner")
+            owner = owner if isinstance(owner, str | int) else None
+            key = (owner, value) if kind == "instruments" else value
             place = b.locate(None).removeprefix(f"{source} ")
             duplicate = seen.check(key, place, b.locate(field))
             if duplicate is not None:
@@ -1041,8 +1043,11 @@ def _resolve(
             if code in organisations:
                 update[field] = organisations[code]
             else:
+                hint = " (this names organisations by code, not by id)" if code.isdigit() else ""
                 errors.append(
-                    NotFoundError(f"no organisation with code {code!r}", where=record.locate(field))
+                    NotFoundError(
+                        f"no organisation with code {code!r}{hint}", where=record.locate(field)
+                    )
                 )
         if record.item is not None:
             code, serial = record.item
@@ -1082,6 +1087,64 @@ def _resolve(
         else:
             out.append(record.data.model_copy(update=update) if update else record.data)
     return out, errors
+
+
+def _warm(session: Session, actor: Actor, resolved: list[Any]) -> list[Any]:
+    """Load the organisations and standards the records refer to, once."""
+    organisations = {actor.organisation_id} - {None}
+    standards: set[int] = set()
+    for data in resolved:
+        if isinstance(data, ItemCreate) and data.owner is not None:
+            organisations.add(data.owner)
+        elif isinstance(data, CalibrationCreate):
+            if data.laboratory is not None:
+                organisations.add(data.laboratory)
+            standards.update(data.standards)
+    rows: list[Any] = []
+    for table, ids in ((m.Organisation, organisations), (m.Item, standards)):
+        for chunk in _chunks(sorted(ids)):
+            rows.extend(session.execute(select(table).where(table.id.in_(chunk))).scalars())
+    return rows
+
+
+def _receipts(session: Session, indexes: list[int], size: int) -> tuple[core.Receipt, ...]:
+    """Receipts of many entries under one checkpoint, with one query per 500 nodes.
+
+    The same receipts as :func:`sitrace.services.ledger.receipt` gives one at a
+    time (which costs a few queries per entry).
+    """
+    head = ledger.checkpoint(session, size)
+    entries: dict[int, bytes] = {}
+    for chunk in _chunks(indexes):
+        query = select(m.LedgerEntry.index, m.LedgerEntry.entry).where(
+            m.LedgerEntry.index.in_(chunk)
+        )
+        entries.update({index: entry for index, entry in session.execute(query)})
+    plans = {index: core.inclusion_nodes(index, size) for index in indexes}
+    wanted = sorted({(n.level, n.index) for plan in plans.values() for n in plan.ids})
+    hashes: dict[tuple[int, int], bytes] = {}
+    for chunk in _chunks(wanted):
+        by_level: dict[int, list[int]] = {}
+        for level, index in chunk:
+            by_level.setdefault(level, []).append(index)
+        condition = or_(
+            *(
+                and_(m.LedgerNode.level == level, m.LedgerNode.index.in_(at_level))
+                for level, at_level in by_level.items()
+            )
+        )
+        query = select(m.LedgerNode.level, m.LedgerNode.index, m.LedgerNode.hash).where(condition)
+        hashes.update({(level, index): value for level, index, value in session.execute(query)})
+    return tuple(
+        core.Receipt(
+            entry=entries[index],
+            leaf_index=index,
+            tree_size=size,
+            proof=tuple(plan.rehash([hashes[(n.level, n.index)] for n in plan.ids])),
+            checkpoint=head.note,
+        )
+        for index, plan in plans.items()
+    )
 
 
 def import_records(
@@ -1133,6 +1196,9 @@ def import_records(
     source = batch[0].source
     with dc.transaction() as session:
         resolved, errors = _resolve(session, actor, batch)
+        # Keep the rows every record looks up in the session's identity map (it holds
+        # them weakly), so that each lookup is not a query again.
+        held = _warm(session, actor, resolved)
         rows: list[Any] = []
         pending: list[ledger.Pending] = []
         for done, (record, data) in enumerate(zip(batch, resolved, strict=True), start=1):
@@ -1160,6 +1226,7 @@ def import_records(
                     pending.extend(ledger._as_pending(w, actor, note) for w in writes)
             if progress is not None:
                 progress(done, len(batch))
+        del held
         if errors:
             errors.sort(key=_error_order)
             _raise_all(errors, f"in {source}")
@@ -1167,9 +1234,8 @@ def import_records(
         first = {}
         for entry in logged:
             first.setdefault((entry.record_type, entry.record_id), entry.index)
-        receipts = tuple(
-            ledger.receipt(session, first[(records.record_type(row), row.id)]) for row in rows
-        )
+        indexes = [first[(records.record_type(row), row.id)] for row in rows]
+        receipts = _receipts(session, indexes, logged[-1].index + 1)
         return ImportReport(
             kind=kind,
             created=len(rows),
