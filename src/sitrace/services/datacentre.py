@@ -90,7 +90,10 @@ def load_signer(settings: Settings, *, create: bool = True) -> core.Signer:
         raise InputError("no ledger key: set SITRACE_LEDGER_KEY", where=str(path))
     signer = core.generate_signer(settings.origin)
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process created it first: use that one
+        return load_signer(settings, create=False)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(signer.key + "\n")
     return signer

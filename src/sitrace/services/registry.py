@@ -264,7 +264,7 @@ def share_item(dc: DataCentre, actor: Actor, item_id: int, organisation: int) ->
 def create_material(dc: DataCentre, actor: Actor, data: MaterialCreate) -> Written:
     require(actor, {"admin", "lab"}, "register reference materials")
     _unit(data.unit, "unit")
-    owner = _owner_for(actor, None) if actor.role != "admin" else actor.organisation_id
+    owner = _owner_for(actor, data.owner)
     with dc.transaction() as session:
         duplicate = session.execute(
             select(m.ReferenceMaterial.id).where(
@@ -278,6 +278,8 @@ def create_material(dc: DataCentre, actor: Actor, data: MaterialCreate) -> Writt
                 f"lot '{data.lot}' of {data.producer} ({data.property}) is already registered",
                 where="lot",
             )
-        row = m.ReferenceMaterial(owner_id=owner, **data.model_dump())
+        if session.get(m.Organisation, owner) is None:
+            raise NotFoundError(f"no organisation with id {owner}", where="owner")
+        row = m.ReferenceMaterial(owner_id=owner, **data.model_dump(exclude={"owner"}))
         session.add(row)
         return _finish(dc, session, actor, "create", row)

@@ -143,6 +143,7 @@ class MaterialCreate(Strict):
     producer: str
     lot: str
     expiry: dt.date | None = None
+    owner: int | None = None
 
 
 class PointCreate(Strict):
