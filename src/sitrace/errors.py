@@ -24,6 +24,7 @@ __all__ = [
     "RootMismatchError",
     "SignatureError",
     "SitraceError",
+    "StaleVersionError",
     "StoreError",
     "UnitError",
 ]
@@ -93,6 +94,10 @@ class NotFoundError(StoreError, LookupError):
 
 class ConflictError(StoreError):
     """A write conflicts with the stored state: a duplicate id or a stale version (ETag)."""
+
+
+class StaleVersionError(ConflictError):
+    """A change was made to a version of a record that is no longer current (HTTP 412)."""
 
 
 class PermissionDeniedError(SitraceError, PermissionError):

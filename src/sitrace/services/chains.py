@@ -199,15 +199,25 @@ def _downstream(session: Session, standard_id: int, since: dt.date, depth: int =
     return seen
 
 
-def recall(session: Session, actor: Actor, standard_id: int, found: dt.date) -> core.Recall:
+def recall(
+    session: Session, actor: Actor, standard_id: int, found: dt.date | None = None
+) -> core.Recall:
     """Every calibration and item downstream of a standard found out of tolerance on ``found``.
 
-    The window starts at the standard's last good calibration before ``found``
-    (see :func:`sitrace.traceability.recall`).
+    ``found`` defaults to the date of the standard's recorded finding. The window
+    starts at the standard's last good calibration before ``found`` (see
+    :func:`sitrace.traceability.recall`).
     """
     item = get_item(session, actor, standard_id)
     if item.kind != "standard":
         raise InputError(f"item {standard_id} is not a standard", where="standard")
+    if found is None:
+        found = item.out_of_tolerance_since
+    if found is None:
+        raise InputError(
+            f"standard {standard_id} has no out-of-tolerance finding: give the date found",
+            where="found",
+        )
     first = session.execute(
         select(m.Calibration.performed)
         .where(m.Calibration.item_id == standard_id, m.Calibration.performed <= found)

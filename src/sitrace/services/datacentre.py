@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import ledger as core
 from ..config import Settings
-from ..errors import ConflictError, InputError, SignatureError
+from ..errors import InputError, SignatureError, StaleVersionError
 from ..store import Database, connect
 from . import ledger
 from .access import Actor
@@ -45,7 +45,7 @@ class DataCentre:
             with session.begin():
                 yield session
         except StaleDataError as error:
-            raise ConflictError(
+            raise StaleVersionError(
                 "the record was changed by someone else while this change was being made: "
                 "read it again and retry"
             ) from error
@@ -54,8 +54,8 @@ class DataCentre:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A session for reads (nothing is committed)."""
-        session = self.database.session()
+        """A session for reads (nothing is committed; on SQLite it takes no write lock)."""
+        session = self.database.reader()
         try:
             yield session
         finally:

@@ -18,7 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import ledger as core
-from ..errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
+from ..errors import (
+    ConflictError,
+    InputError,
+    NotFoundError,
+    PermissionDeniedError,
+    StaleVersionError,
+)
 from ..store import models as m
 from ..units import parse_unit
 from . import ledger, records
@@ -201,7 +207,7 @@ def get_item(session: Session, actor: Actor, item_id: int) -> m.Item:
 
 def _check_version(row, expected: int | None) -> None:
     if expected is not None and row.version != expected:
-        raise ConflictError(
+        raise StaleVersionError(
             f"the record is at version {row.version}, the change was made to version {expected}: "
             "read it again and retry",
             where=f"{records.record_type(row)} {row.id}",

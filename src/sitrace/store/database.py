@@ -31,13 +31,19 @@ class Database:
 
     engine: Engine
     sessions: sessionmaker[Session]
+    readers: sessionmaker[Session]
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
     def session(self) -> Session:
+        """A session for a write transaction (on SQLite: ``BEGIN IMMEDIATE``)."""
         return self.sessions()
+
+    def reader(self) -> Session:
+        """A session for reads only (on SQLite: a deferred ``BEGIN``, no write lock)."""
+        return self.readers()
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -64,7 +70,12 @@ def connect(url: str = DEFAULT_URL, *, echo: bool = False, migrate: bool = True)
             f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql",
             where="SITRACE_DATABASE_URL",
         )
-    database = Database(engine, sessionmaker(engine, expire_on_commit=False))
+    readers = engine.execution_options(sitrace_read_only=True)
+    database = Database(
+        engine,
+        sessionmaker(engine, expire_on_commit=False),
+        sessionmaker(readers, expire_on_commit=False),
+    )
     if migrate:
         upgrade(database)
     return database
@@ -84,7 +95,8 @@ def _sqlite_settings(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get("sitrace_read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def upgrade(database: Database, revision: str = "head") -> None:
