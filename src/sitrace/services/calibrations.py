@@ -52,6 +52,8 @@ def _evaluate(point: PointCreate, where: str) -> dict[str, Any]:
         parsed = model_from_dict(point.model, source=f"{where}.model")
         result = gum(parsed.model, p=point.p)
     except SitraceError as error:
+        if (error.where or "").startswith(where):
+            raise
         raise error.located(where) from None
     if len(result.outputs) != 1:
         raise InputError("a point's model must have one output", where=f"{where}.model")
