@@ -33,7 +33,9 @@ from .access import Actor
 
 __all__ = [
     "Logged",
+    "Pending",
     "VerifyReport",
+    "as_pending",
     "checkpoint",
     "consistency",
     "log",
@@ -127,7 +129,7 @@ def log(
         Who wrote, the log's origin line, and an optional remark logged with each entry.
     """
     session.flush()
-    pending = [_as_pending(w, actor, note) for w in writes]
+    pending = [as_pending(w, actor, note) for w in writes]
     state = _state(session)
     compact = core.CompactRange.from_dict(state.compact)
     logged_at = _now()
@@ -183,7 +185,8 @@ def log(
     return done
 
 
-def _as_pending(write, actor: Actor, note: str | None) -> Pending:
+def as_pending(write, actor: Actor, note: str | None = None) -> Pending:
+    """An (action, row) write as the entry :func:`log` will append (``Pending`` passes through)."""
     if isinstance(write, Pending):
         return write
     action, row = write

@@ -1223,7 +1223,7 @@ def import_records(
                     _raise_all(errors, f"in {source}")
                 else:
                     rows.append(row)
-                    pending.extend(ledger._as_pending(w, actor, note) for w in writes)
+                    pending.extend(ledger.as_pending(w, actor, note) for w in writes)
             if progress is not None:
                 progress(done, len(batch))
         del held
