@@ -135,7 +135,12 @@ def log(
     logged_at = _now()
     stamp = logged_at.isoformat().replace("+00:00", "Z")
     previous = _previous(
-        session, {(p.record_type, p.record_id) for p in pending if p.record_id is not None}
+        session,
+        {
+            (p.record_type, p.record_id)
+            for p in pending
+            if p.record_id is not None and p.action != "create"  # a new record has no past
+        },
     )
     entries, nodes, done = [], [], []
     for item in pending:
