@@ -36,6 +36,7 @@ ledger_app = typer.Typer(
 )
 db_app = typer.Typer(help="Database administration.", no_args_is_help=True)
 user_app = typer.Typer(help="Users and their bearer tokens.", no_args_is_help=True)
+org_app = typer.Typer(help="Organisations (tenants).", no_args_is_help=True)
 
 
 def _fail(error: SitraceError) -> typer.Exit:
@@ -197,6 +198,33 @@ def db_upgrade(database: DatabaseOption = None) -> None:
     except SitraceError as error:
         raise _fail(error) from None
     console.print(f"database at the newest schema ({dc.database.dialect})")
+
+
+@org_app.command("create")
+def org_create(
+    code: Annotated[str, typer.Argument(help="Short unique code, e.g. NIM.")],
+    name: Annotated[str, typer.Argument(help="Full name.")],
+    kind: Annotated[
+        str, typer.Option(help="nmi, calibration_lab, owner, regulator or platform.")
+    ] = "platform",
+    database: DatabaseOption = None,
+) -> None:
+    """Create an organisation and print its id (first step on an empty data centre)."""
+    from pydantic import ValidationError
+
+    from ..services import SYSTEM
+    from ..services.registry import create_organisation
+    from ..services.schemas import OrganisationCreate, input_error
+
+    try:
+        data = OrganisationCreate(code=code, name=name, kind=kind)
+    except ValidationError as error:
+        raise _fail(input_error(error)) from None
+    try:
+        written = create_organisation(_open(database), SYSTEM, data)
+    except SitraceError as error:
+        raise _fail(error) from None
+    typer.echo(written.record["id"])
 
 
 @user_app.command("create")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from .. import __version__
-from .datacentre import db_app, ledger_app, serve, user_app
+from .datacentre import db_app, ledger_app, org_app, serve, user_app
 from .transfer import export_command, import_command
 from .uncertainty import uncertainty
 
@@ -25,6 +25,7 @@ app.command(name="import", no_args_is_help=True)(import_command)
 app.command(name="export", no_args_is_help=True)(export_command)
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(db_app, name="db")
+app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
 
 
