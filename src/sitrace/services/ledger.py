@@ -354,9 +354,7 @@ def verify(
     the current tree.
     """
     report = VerifyReport()
-    checkpoints = {
-        r.size: r for r in session.execute(select(m.LedgerCheckpoint)).scalars()
-    }
+    checkpoints = set(session.execute(select(m.LedgerCheckpoint.size)).scalars())
     roots: dict[int, bytes] = {}
     compact = core.CompactRange.empty()
     latest: dict[tuple[str, int], bytes] = {}
@@ -388,7 +386,13 @@ def verify(
             f"the sequencer state (size {state.size if state else '?'}) does not match the "
             f"recomputed tree (size {compact.size}, root {report.root.hex()})"
         )
-    for size, row in sorted(checkpoints.items()):
+    heads = (
+        select(m.LedgerCheckpoint)
+        .order_by(m.LedgerCheckpoint.size)
+        .execution_options(yield_per=batch)
+    )
+    for row in session.execute(heads).scalars():
+        size = row.size
         try:
             head = core.open_checkpoint(row.note, verifier)
         except LedgerError as error:
