@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import traceability
 from ..errors import ConflictError, InputError, NotFoundError, SitraceError
 from ..store import models as m
 from ..uncertainty import gum
@@ -27,6 +28,7 @@ from ..uncertainty.modelfile import model_from_dict
 from ..units import conversion_factor, convert, is_compatible, parse_unit
 from . import records
 from .access import Actor, require, require_tenant, visible_calibrations
+from .chains import registry_for
 from .datacentre import DataCentre
 from .ledger import receipt
 from .registry import Written, _check_version, get_item
@@ -118,20 +120,22 @@ def _summary(item: m.Item, points: list[m.CalibrationPoint]) -> dict[str, Any]:
 
 
 def _restores_validity(session: Session, item: m.Item, on: dt.date) -> str | None:
-    if item.status == "out_of_tolerance":
+    """The audit note of a calibration that restores the item's validity, else None.
+
+    The rule is :func:`sitrace.traceability.restores_validity`, on the item's
+    stored calibrations up to ``on``.
+    """
+    registry = registry_for(session, [item.id], until=on)
+    if not traceability.restores_validity(registry, str(item.id), on):
+        return None
+    codes = {p.code: p for p in traceability.validity_problems(registry, str(item.id), on)}
+    if "out_of_tolerance" in codes:
         since = item.out_of_tolerance_since
         return f"restores validity: item was found out of tolerance on {since}"
-    latest = session.execute(
-        select(m.Calibration.valid_until)
-        .where(m.Calibration.item_id == item.id, m.Calibration.status == "valid")
-        .order_by(m.Calibration.performed.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    if latest is None:
-        return "first calibration of the item"
-    if latest < on:
-        return f"restores validity: the previous calibration expired on {latest}"
-    return None
+    if "expired" in codes:
+        latest = registry.calibration_at(str(item.id), on)
+        return f"restores validity: the previous calibration expired on {latest.valid_until}"
+    return "first calibration of the item"
 
 
 def record_calibration(dc: DataCentre, actor: Actor, data: CalibrationCreate) -> Written:
