@@ -90,24 +90,13 @@ def _model(
             "unit": unit,
         },
     }
+    type_a = {"dist": "normal", "u": s / math.sqrt(n), "dof": n - 1, "unit": unit}
     if error:
         inputs["I"] = {"dist": "normal", "estimate": reference + difference, "u": 0.0, "unit": unit}
-        inputs["d_rep"] = {
-            "dist": "normal",
-            "estimate": 0.0,
-            "u": s / math.sqrt(n),
-            "dof": n - 1,
-            "unit": unit,
-        }
+        inputs["d_rep"] = {**type_a, "estimate": 0.0}
         expression = "I - x_ref + d_res + d_rep"
     else:
-        inputs["dx"] = {
-            "dist": "normal",
-            "estimate": difference,
-            "u": s / math.sqrt(n),
-            "dof": n - 1,
-            "unit": unit,
-        }
+        inputs["dx"] = {**type_a, "estimate": difference}
         expression = "x_ref + dx + d_res"
     return {"model": expression, "inputs": inputs, "units": {"y": unit}}
 
