@@ -215,9 +215,7 @@ def _record_calibration(
 
 def get_calibration(session: Session, actor: Actor, calibration_id: int) -> m.Calibration:
     row = session.execute(
-        select(m.Calibration).where(
-            m.Calibration.id == calibration_id, visible_calibrations(actor)
-        )
+        select(m.Calibration).where(m.Calibration.id == calibration_id, visible_calibrations(actor))
     ).scalar_one_or_none()
     if row is None:
         raise NotFoundError(f"no calibration with id {calibration_id}", where="calibration")

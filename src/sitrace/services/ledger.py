@@ -40,6 +40,7 @@ __all__ = [
     "consistency",
     "log",
     "receipt",
+    "receipts",
     "verify",
 ]
 
@@ -274,27 +275,56 @@ def consistency(session: Session, old_size: int, new_size: int) -> list[bytes]:
     return nodes.rehash(_fetch(session, nodes.ids))
 
 
+def receipts(session: Session, indexes: Sequence[int], size: int) -> tuple[core.Receipt, ...]:
+    """Receipts of many entries under the checkpoint of ``size``, verifiable offline.
+
+    A few queries for all of them: the entries, then every node their proofs need.
+    """
+    head = checkpoint(session, size)
+    entries: dict[int, bytes] = {}
+    wanted = sorted(set(indexes))
+    for start in range(0, len(wanted), 500):
+        rows = session.execute(
+            select(m.LedgerEntry.index, m.LedgerEntry.entry).where(
+                m.LedgerEntry.index.in_(wanted[start : start + 500])
+            )
+        )
+        entries.update((row.index, row.entry) for row in rows)
+    missing = [index for index in wanted if index not in entries]
+    if missing:
+        raise NotFoundError(f"no ledger entry {missing[0]}", where="ledger")
+    plans = {index: core.inclusion_nodes(index, head.size) for index in indexes}
+    hashes = _node_hashes(session, {(n.level, n.index) for p in plans.values() for n in p.ids})
+    result = []
+    for index, plan in plans.items():
+        keys = [(n.level, n.index) for n in plan.ids]
+        if any(key not in hashes for key in keys):
+            raise LedgerError(f"ledger nodes missing from the store for entry {index}")
+        result.append(
+            core.Receipt(
+                entry=entries[index],
+                leaf_index=index,
+                tree_size=head.size,
+                proof=tuple(plan.rehash([hashes[key] for key in keys])),
+                checkpoint=head.note,
+            )
+        )
+    return tuple(result)
+
+
 def receipt(session: Session, index: int, *, size: int | None = None) -> core.Receipt:
     """A receipt for entry ``index``, verifiable offline with the log's public key.
 
     The tree size is the smallest checkpointed size that includes the entry
     (the checkpoint signed by the write that logged it) unless ``size`` is given.
     """
-    row = session.get(m.LedgerEntry, index)
-    if row is None:
-        raise NotFoundError(f"no ledger entry {index}", where="ledger")
     if size is None:
         size = session.execute(
             select(func.min(m.LedgerCheckpoint.size)).where(m.LedgerCheckpoint.size > index)
         ).scalar_one()
-    head = checkpoint(session, size)
-    return core.Receipt(
-        entry=row.entry,
-        leaf_index=index,
-        tree_size=head.size,
-        proof=tuple(inclusion(session, index, head.size)),
-        checkpoint=head.note,
-    )
+        if size is None:
+            raise NotFoundError(f"no ledger entry {index}", where="ledger")
+    return receipts(session, [index], size)[0]
 
 
 @dataclass(slots=True)

@@ -65,7 +65,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -1107,46 +1107,6 @@ def _warm(session: Session, actor: Actor, resolved: list[Any]) -> list[Any]:
     return rows
 
 
-def _receipts(session: Session, indexes: list[int], size: int) -> tuple[core.Receipt, ...]:
-    """Receipts of many entries under one checkpoint, with one query per 500 nodes.
-
-    The same receipts as :func:`sitrace.services.ledger.receipt` gives one at a
-    time (which costs a few queries per entry).
-    """
-    head = ledger.checkpoint(session, size)
-    entries: dict[int, bytes] = {}
-    for chunk in _chunks(indexes):
-        query = select(m.LedgerEntry.index, m.LedgerEntry.entry).where(
-            m.LedgerEntry.index.in_(chunk)
-        )
-        entries.update({index: entry for index, entry in session.execute(query)})
-    plans = {index: core.inclusion_nodes(index, size) for index in indexes}
-    wanted = sorted({(n.level, n.index) for plan in plans.values() for n in plan.ids})
-    hashes: dict[tuple[int, int], bytes] = {}
-    for chunk in _chunks(wanted):
-        by_level: dict[int, list[int]] = {}
-        for level, index in chunk:
-            by_level.setdefault(level, []).append(index)
-        condition = or_(
-            *(
-                and_(m.LedgerNode.level == level, m.LedgerNode.index.in_(at_level))
-                for level, at_level in by_level.items()
-            )
-        )
-        query = select(m.LedgerNode.level, m.LedgerNode.index, m.LedgerNode.hash).where(condition)
-        hashes.update({(level, index): value for level, index, value in session.execute(query)})
-    return tuple(
-        core.Receipt(
-            entry=entries[index],
-            leaf_index=index,
-            tree_size=size,
-            proof=tuple(plan.rehash([hashes[(n.level, n.index)] for n in plan.ids])),
-            checkpoint=head.note,
-        )
-        for index, plan in plans.items()
-    )
-
-
 def import_records(
     dc: DataCentre,
     actor: Actor,
@@ -1235,7 +1195,7 @@ def import_records(
         for entry in logged:
             first.setdefault((entry.record_type, entry.record_id), entry.index)
         indexes = [first[(records.record_type(row), row.id)] for row in rows]
-        receipts = _receipts(session, indexes, logged[-1].index + 1)
+        receipts = ledger.receipts(session, indexes, logged[-1].index + 1)
         return ImportReport(
             kind=kind,
             created=len(rows),
