@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -55,7 +53,6 @@ __all__ = [
     "handle_error",
     "install_error_handlers",
     "problem",
-    "stale_version_as_412",
 ]
 
 log = logging.getLogger("sitrace.api")
@@ -127,21 +124,6 @@ def _phrase(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Error"
-
-
-@contextmanager
-def stale_version_as_412(record_type: str, record_id: int) -> Iterator[None]:
-    """Turn a service's stale-version conflict on this record into a :class:`StaleVersionError`.
-
-    The services refuse a write made to an old version with a ``ConflictError``
-    located at ``"<record type> <id>"``; other conflicts (a withdrawn record) stay 409.
-    """
-    try:
-        yield
-    except ConflictError as error:
-        if error.where == f"{record_type} {record_id}" and "version" in error.message:
-            raise StaleVersionError(error.message, where=error.where) from error
-        raise
 
 
 def _field(loc: tuple | list) -> str:

@@ -32,7 +32,6 @@ from ..deps import (
     etag,
     today,
 )
-from ..errors import stale_version_as_412
 from ..schemas import (
     CalibrationOut,
     InstrumentCreate,
@@ -158,8 +157,7 @@ def item_router(kind: Literal["standard", "instrument"]) -> APIRouter:
         response: Response,
     ) -> dict[str, Any]:
         check_kind(datacentre, actor, item_id, kind)
-        with stale_version_as_412("item", item_id):
-            written = registry.update_item(datacentre, actor, item_id, body, version=version)
+        written = registry.update_item(datacentre, actor, item_id, body, version=version)
         return write_response(written, response)
 
     @router.post(
@@ -178,8 +176,7 @@ def item_router(kind: Literal["standard", "instrument"]) -> APIRouter:
     ) -> dict[str, Any]:
         on = (body.on if body is not None else None) or today()
         check_kind(datacentre, actor, item_id, kind)
-        with stale_version_as_412("item", item_id):
-            written = registry.withdraw_item(datacentre, actor, item_id, on, version=version)
+        written = registry.withdraw_item(datacentre, actor, item_id, on, version=version)
         return write_response(written, response)
 
     @router.get(

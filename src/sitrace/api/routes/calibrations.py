@@ -23,7 +23,6 @@ from ..deps import (
     SessionDep,
     etag,
 )
-from ..errors import stale_version_as_412
 from ..schemas import CalibrationOut, CalibrationWithdraw, Paged, Written
 from ._common import page_of, write_response
 
@@ -91,10 +90,9 @@ def correct_calibration(
 ) -> dict[str, Any]:
     """Correct a calibration, with the reason. Needs `If-Match` with its ETag
     (428 without it, 412 when it is stale)."""
-    with stale_version_as_412("calibration", calibration_id):
-        written = calibrations.correct_calibration(
-            datacentre, actor, calibration_id, body, version=version
-        )
+    written = calibrations.correct_calibration(
+        datacentre, actor, calibration_id, body, version=version
+    )
     return write_response(written, response)
 
 
@@ -108,8 +106,7 @@ def withdraw_calibration(
     version: OptionalIfMatch,
 ) -> dict[str, Any]:
     """Withdraw a calibration, with the reason (logged in the ledger)."""
-    with stale_version_as_412("calibration", calibration_id):
-        written = calibrations.withdraw_calibration(
-            datacentre, actor, calibration_id, body.reason, version=version
-        )
+    written = calibrations.withdraw_calibration(
+        datacentre, actor, calibration_id, body.reason, version=version
+    )
     return write_response(written, response)
