@@ -23,6 +23,41 @@ def reference():
     return load_reference
 
 
+# --- the DCC schemas and certificates of ../shared/dcc ---------------------------------
+
+SHARED_DCC = Path(
+    os.environ.get("SITRACE_SHARED_DCC", Path(__file__).resolve().parents[2] / "shared" / "dcc")
+)
+
+
+@pytest.fixture(scope="session")
+def shared_dcc() -> Path:
+    """The folder of PTB's DCC schemas and example certificates (never copied into the repo).
+
+    Skipped with a message where it is absent (a user's clone); under CI=true it must exist.
+    """
+    if not (SHARED_DCC / "schema" / "catalog.xml").is_file():
+        message = f"DCC schemas and examples not found at {SHARED_DCC} (set SITRACE_SHARED_DCC)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return SHARED_DCC
+
+
+@pytest.fixture(scope="session")
+def dcc_schemas(shared_dcc):
+    """The offline schema catalog of ../shared/dcc/schema."""
+    from sitrace.dcc.schemas import find_schemas
+
+    return find_schemas(shared_dcc / "schema")
+
+
+@pytest.fixture(scope="session")
+def dcc_examples(shared_dcc) -> dict[str, Path]:
+    """The example certificates by file stem."""
+    return {path.stem: path for path in sorted((shared_dcc / "examples").glob("*.xml"))}
+
+
 # --- the data centre on both databases -------------------------------------------------
 
 POSTGRES_URL = os.environ.get(

@@ -15,6 +15,11 @@ from __future__ import annotations
 __all__ = [
     "ConflictError",
     "ConvergenceError",
+    "DccError",
+    "DccParseError",
+    "DccSchemaError",
+    "DccSignatureError",
+    "DccValidationError",
     "DimensionalityError",
     "InputError",
     "LedgerError",
@@ -82,6 +87,26 @@ class DimensionalityError(UnitError, TypeError):
 
 class ConvergenceError(SitraceError, RuntimeError):
     """An iterative computation (adaptive Monte Carlo, a fit) did not reach its tolerance."""
+
+
+class DccError(SitraceError):
+    """A Digital Calibration Certificate cannot be read, validated, written or signed."""
+
+
+class DccParseError(DccError, ValueError):
+    """A DCC file is not well-formed XML, is too large, or carries a DTD or entities."""
+
+
+class DccSchemaError(DccError, LookupError):
+    """No offline schema for a DCC's ``@schemaVersion``, or the schema folder is missing."""
+
+
+class DccValidationError(DccError, ValueError):
+    """A DCC does not validate (XSD or rule); raised where a valid document is required."""
+
+
+class DccSignatureError(DccError):
+    """A DCC cannot be signed, or its signature cannot be read (not: does not verify)."""
 
 
 class StoreError(SitraceError):
