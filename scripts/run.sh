@@ -9,4 +9,8 @@ cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .
+# The DCC schemas are PTB's and are not shipped: use the workspace's copy when present.
+if [ -z "${SITRACE_DCC_SCHEMAS:-}" ] && [ -f ../shared/dcc/schema/catalog.xml ]; then
+    export SITRACE_DCC_SCHEMAS="$(cd ../shared/dcc/schema && pwd)"
+fi
 exec .venv/bin/sitrace serve --demo "$@"

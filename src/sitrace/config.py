@@ -7,7 +7,16 @@
                           next to a SQLite file, else ``~/.config/sitrace/…``
 ``SITRACE_ORIGIN``        the log's origin line; default ``sitrace.local/ledger``
 ``SITRACE_TUR_WARNING``   TUR below which a chain link is flagged; default 4
+``SITRACE_DCC_SCHEMAS``   folder with the DCC/D-SI XSDs and ``catalog.xml``;
+                          without it certificates are issued unvalidated (and say so)
+``SITRACE_DCC_KEY``       PEM private key that signs issued DCCs (XAdES)
+``SITRACE_DCC_CERT``      PEM certificate chain of that key, signer first
+``SITRACE_DCC_ROOTS``     PEM roots trusted when verifying DCCs
 ========================  =====================================================
+
+Without ``SITRACE_DCC_KEY``, a data centre signs with its own self-signed
+identity, created on first use next to the ledger key (``<database>.dcc.pem``):
+enough for a demo and for checking integrity, trusted by nobody else.
 
 When no key is given and the key file does not exist, a new Ed25519 key is
 generated and written there with mode 0600: each data centre has its own key
@@ -36,6 +45,10 @@ class Settings:
     key_file: Path | None = None
     origin: str = "sitrace.local/ledger"
     tur_warning: float = 4.0
+    dcc_schemas: Path | None = None
+    dcc_key: Path | None = None
+    dcc_cert: Path | None = None
+    dcc_roots: Path | None = None
 
     def __repr__(self) -> str:
         key = "<set>" if self.ledger_key else None
@@ -53,6 +66,9 @@ class Settings:
             "key_file": Path(env["SITRACE_KEY_FILE"]) if env.get("SITRACE_KEY_FILE") else None,
             "origin": env.get("SITRACE_ORIGIN", "sitrace.local/ledger"),
         }
+        for name in ("dcc_schemas", "dcc_key", "dcc_cert", "dcc_roots"):
+            value = env.get(f"SITRACE_{name.upper()}")
+            values[name] = Path(value) if value else None
         if env.get("SITRACE_TUR_WARNING"):
             try:
                 values["tur_warning"] = float(env["SITRACE_TUR_WARNING"])
@@ -63,6 +79,11 @@ class Settings:
                 ) from error
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+    def default_dcc_identity_file(self) -> Path:
+        """Where the self-signed DCC identity is kept when no key is configured."""
+        ledger_key = self.default_key_file()
+        return ledger_key.with_name(ledger_key.name.removesuffix(".ledger-key") + ".dcc.pem")
 
     def default_key_file(self) -> Path:
         if self.key_file is not None:

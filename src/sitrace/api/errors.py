@@ -4,6 +4,7 @@
 exception                       status  when
 ==============================  ======  ==============================================
 ``InputError``, ``UnitError``   422     a value, a unit or a model is wrong
+``DccError`` and its families   422     a DCC cannot be read, validated or signed
 ``NotFoundError``               404     no such record, or not visible to the caller
 ``StaleVersionError``           412     ``If-Match`` names a version that is not current
 ``ConflictError``               409     a duplicate serial, certificate, code or share
@@ -37,6 +38,10 @@ from starlette.exceptions import HTTPException
 from ..errors import (
     ConflictError,
     ConvergenceError,
+    DccError,
+    DccParseError,
+    DccSchemaError,
+    DccValidationError,
     InputError,
     LedgerError,
     NotFoundError,
@@ -69,6 +74,10 @@ FAMILIES: tuple[tuple[type[SitraceError], int, str, str], ...] = (
     (StoreError, 409, "conflict", "The write conflicts with the stored state"),
     (PermissionDeniedError, 403, "permission-denied", "Not allowed"),
     (UnitError, 422, "unit", "Invalid unit"),
+    (DccParseError, 422, "dcc-parse", "The certificate cannot be read"),
+    (DccValidationError, 422, "dcc-invalid", "The certificate does not validate"),
+    (DccSchemaError, 422, "dcc-schema", "No schema for the certificate"),
+    (DccError, 422, "dcc", "Certificate error"),
     (InputError, 422, "input", "Invalid input"),
     (ConvergenceError, 422, "convergence", "The computation did not converge"),
     (LedgerError, 500, "ledger", "Ledger error"),

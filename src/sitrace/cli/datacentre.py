@@ -78,6 +78,7 @@ def serve(
                 for suffix in ("", "-wal", "-shm"):
                     Path(f"sitrace-demo.sitrace.db{suffix}").unlink(missing_ok=True)
                 Path("sitrace-demo.sitrace.ledger-key").unlink(missing_ok=True)
+                Path("sitrace-demo.sitrace.dcc.pem").unlink(missing_ok=True)
             dc = _open(url)
             with console.status("seeding the demo data centre…") as status:
                 summary = seed_demo(
@@ -112,6 +113,12 @@ def _print_demo(summary, host: str, port: int) -> None:
         f"recall list:   {base}/standards/{summary.out_of_tolerance_standard}/recall "
         f"({len(summary.recalled_items)} items)"
     )
+    if summary.certificates:
+        first = summary.certificates[0]
+        console.print(
+            f"signed DCCs:   {base}/certificates ({len(summary.certificates)} issued; "
+            f"{base}/certificates/{first}/xml, …/{first}/html)"
+        )
 
 
 @ledger_app.command("verify")

@@ -6,6 +6,7 @@ import typer
 
 from .. import __version__
 from .datacentre import db_app, ledger_app, org_app, serve, user_app
+from .dcc import dcc_app
 from .transfer import export_command, import_command
 from .uncertainty import uncertainty
 
@@ -27,6 +28,7 @@ app.add_typer(ledger_app, name="ledger")
 app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
+app.add_typer(dcc_app, name="dcc")
 
 
 def _version(value: bool) -> None:

@@ -8,7 +8,10 @@ of numbers are tuples, texts in several languages are :class:`Text`.
 
 What the model does not cover is kept in ``extra`` as :class:`Extra` (the XML
 fragment and its position among its parent's children), so that reading and
-writing a certificate loses nothing.
+writing a certificate loses nothing. A value that cannot be read (a
+``§placeholder§`` in a date or number field of a template) is kept the same
+way, as written, and noted in :attr:`Certificate.issues`; the field holding it
+is left empty (``None``), never given an invented value.
 
 References
 ----------
@@ -26,17 +29,22 @@ from typing import Literal
 from ..errors import InputError
 
 __all__ = [
+    "ATTRIBUTES",
+    "DOCUMENT",
     "Address",
     "Certificate",
     "Contact",
     "CoreData",
     "Extra",
+    "Hash",
     "Identification",
     "InfluenceCondition",
     "Item",
     "MeasurementResult",
     "MeasuringEquipment",
     "Quantity",
+    "QuantityList",
+    "ReadIssue",
     "RespPerson",
     "Result",
     "SiComplex",
@@ -52,20 +60,45 @@ __all__ = [
 ]
 
 
+ATTRIBUTES = -1
+"""``Extra.position`` of the attributes the model does not cover (see :class:`Extra`)."""
+
+DOCUMENT = ".."
+"""``Extra.within`` of comments and processing instructions around the root element."""
+
+
 @dataclass(frozen=True, slots=True)
 class Extra:
-    """An XML element (or comment) the model does not cover, kept verbatim.
+    """An XML element, comment or attribute set the model does not cover, kept verbatim.
+
+    An ``Extra`` sits on the nearest modelled parent. Three kinds:
+
+    * a child node (element, comment, processing instruction): ``position`` is
+      its index among the parent's child elements, comments and processing
+      instructions in the source, ``xml`` the serialized node;
+    * unmodelled attributes: ``position`` is :data:`ATTRIBUTES` (-1) and ``xml``
+      an empty element with the parent's tag carrying only those attributes;
+    * with ``within`` set, the same inside a wrapper element the model flattens
+      (``"dcc:identifications"``, ``"dcc:data"``; ``"dcc:content[2]"`` for the
+      second content of a :class:`Text`): ``position`` counts among the wrapper's
+      children. ``within == DOCUMENT`` ("..") places comments and processing
+      instructions around the root element: negative positions come before it
+      (-1 right before), positive ones after it.
 
     Attributes
     ----------
     position : int
-        Its index among its parent's child elements and comments in the source.
+        Where it goes (see above).
     xml : bytes
-        The serialized fragment (namespaces declared on it).
+        The serialized fragment (namespaces it uses declared on it).
+    within : str
+        The flattened wrapper it belongs to, relative to the parent ("" for the
+        parent element itself).
     """
 
     position: int
     xml: bytes
+    within: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +114,7 @@ class Text:
     """
 
     entries: tuple[tuple[str | None, str], ...] = ()
+    extra: tuple[Extra, ...] = ()
 
     @classmethod
     def of(cls, text: str | None = None, /, **by_language: str) -> Text:
@@ -104,7 +138,7 @@ class Text:
         return neutral
 
     def __bool__(self) -> bool:
-        return bool(self.entries)
+        return bool(self.entries or self.extra)
 
 
 UncertaintyKind = Literal[
@@ -194,7 +228,11 @@ class SiList:
 
 @dataclass(frozen=True, slots=True)
 class SiConstant:
-    """``si:constant``: a value with a fixed, stated uncertainty (e.g. a CODATA constant)."""
+    """``si:constant``: a value with a fixed, stated uncertainty (e.g. a CODATA constant).
+
+    ``standard_uncertainty`` is ``si:valueStandardMU`` (D-SI 2.2), ``uncertainty``
+    the older ``si:uncertainty``; both may be given.
+    """
 
     value: float
     unit: str
@@ -205,6 +243,7 @@ class SiConstant:
     uncertainty: float | None = None
     distribution: str | None = None
     extra: tuple[Extra, ...] = ()
+    standard_uncertainty: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +275,12 @@ SiValue = SiReal | SiList | SiConstant | SiComplex | SiHybrid
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
-    """``dcc:quantity``: a named D-SI value (or ``dcc:noQuantity`` text when ``value`` is None)."""
+    """``dcc:quantity``: a named D-SI value (or ``dcc:noQuantity`` text when ``value`` is None).
+
+    A D-SI element the model does not cover (``si:list``, ``si:realList``,
+    ``si:complexListXMLList``, ``dcc:charsXMLList``) or one that could not be read
+    is in ``extra``, with ``value`` None.
+    """
 
     name: Text = field(default_factory=Text)
     value: SiValue | None = None
@@ -245,6 +289,42 @@ class Quantity:
     ref_type: str | None = None
     id: str | None = None
     ref_id: tuple[str, ...] = ()
+    extra: tuple[Extra, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class QuantityList:
+    """``dcc:list``: quantities (and nested lists) that belong together, e.g. a table.
+
+    ``items`` keeps the source order of its ``dcc:quantity`` and ``dcc:list``
+    children.
+    """
+
+    items: tuple[Quantity | QuantityList, ...]
+    name: Text = field(default_factory=Text)
+    description: Text = field(default_factory=Text)
+    ref_type: str | None = None
+    id: str | None = None
+    ref_id: tuple[str, ...] = ()
+    extra: tuple[Extra, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Hash:
+    """``dcc:hashType``: another certificate named and fixed by its hash.
+
+    Used as ``dcc:previousReport`` (core data), ``dcc:certificate`` (of a
+    measuring equipment) and ``dcc:linkedReport``.
+    """
+
+    referral: Text
+    referral_id: str
+    procedure: str
+    value: str
+    description: Text = field(default_factory=Text)
+    in_validity_range: bool | None = None
+    traceable: bool | None = None
+    linked_report: Hash | None = None
     extra: tuple[Extra, ...] = ()
 
 
@@ -261,7 +341,12 @@ class Identification:
 
 @dataclass(frozen=True, slots=True)
 class Address:
-    """``dcc:location``."""
+    """``dcc:location``.
+
+    The schema allows its elements in any order; ``order`` keeps the source's
+    (local names, e.g. ``("further", "street", "city")``) when it differs from
+    the order of the fields here, and is empty otherwise.
+    """
 
     city: str | None = None
     country_code: str | None = None
@@ -272,18 +357,22 @@ class Address:
     street_no: str | None = None
     further: Text = field(default_factory=Text)
     extra: tuple[Extra, ...] = ()
+    order: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Contact:
-    """``dcc:contact`` (laboratory), ``dcc:customer``, ``dcc:person``, ``dcc:manufacturer``."""
+    """``dcc:contact`` (laboratory), ``dcc:customer``, ``dcc:person``, ``dcc:manufacturer``.
+
+    ``location`` is required where the schema uses ``contactType`` (laboratory,
+    customer, owner) and optional in ``contactNotStrictType`` (person, manufacturer).
+    """
 
     name: Text
     email: str | None = None
     phone: str | None = None
     fax: str | None = None
     location: Address | None = None
-    description: Text = field(default_factory=Text)
     extra: tuple[Extra, ...] = ()
 
 
@@ -334,28 +423,37 @@ class Statement:
     date: date | None = None
     period: str | None = None
     valid: bool | None = None
-    data: tuple[Quantity, ...] = ()
+    data: tuple[Quantity | QuantityList, ...] = ()
     ref_type: str | None = None
     id: str | None = None
     ref_id: tuple[str, ...] = ()
     extra: tuple[Extra, ...] = ()
+    convention: str | None = None
+    traceable: bool | None = None
+    resp_authority: Contact | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class CoreData:
-    """``dcc:coreData``: country, languages, identifier and dates of the calibration."""
+    """``dcc:coreData``: country, languages, identifier and dates of the calibration.
+
+    The performance dates and location are required by the schema; they are
+    None only when read from a document that lacks them or holds no date there
+    (a template's ``§placeholder§``, kept in ``extra``).
+    """
 
     country_code: str
     used_languages: tuple[str, ...]
     mandatory_languages: tuple[str, ...]
     unique_identifier: str
-    begin_performance_date: date
-    end_performance_date: date
-    performance_location: str
+    begin_performance_date: date | None
+    end_performance_date: date | None
+    performance_location: str | None
     identifications: tuple[Identification, ...] = ()
     receipt_date: date | None = None
-    previous_report: str | None = None
+    previous_report: Hash | None = None
     extra: tuple[Extra, ...] = ()
+    issue_date: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,7 +477,7 @@ class MeasuringEquipment:
     identifications: tuple[Identification, ...] = ()
     manufacturer: Contact | None = None
     model: str | None = None
-    certificate: Text | None = None
+    certificate: Hash | None = None
     description: Text = field(default_factory=Text)
     ref_type: str | None = None
     id: str | None = None
@@ -391,7 +489,7 @@ class InfluenceCondition:
     """``dcc:influenceCondition``: an ambient or operating condition with its data."""
 
     name: Text
-    data: tuple[Quantity, ...] = ()
+    data: tuple[Quantity | QuantityList, ...] = ()
     description: Text = field(default_factory=Text)
     status: str | None = None
     ref_type: str | None = None
@@ -404,7 +502,7 @@ class Result:
     """``dcc:result``: a named set of quantities (a table: one quantity per column)."""
 
     name: Text
-    data: tuple[Quantity, ...]
+    data: tuple[Quantity | QuantityList, ...]
     description: Text = field(default_factory=Text)
     ref_type: str | None = None
     id: str | None = None
@@ -428,6 +526,28 @@ class MeasurementResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ReadIssue:
+    """A value the reader could not read and kept as written (in an :class:`Extra`).
+
+    Attributes
+    ----------
+    where : str
+        File and line of the element.
+    path : str
+        Its XPath (``/dcc:digitalCalibrationCertificate/.../dcc:beginPerformanceDate``).
+    message : str
+        What was wrong (``'§DFM_StartDate§' is not a date``).
+    """
+
+    where: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}, {self.path}: {self.message}; kept as written"
+
+
+@dataclass(frozen=True, slots=True)
 class Certificate:
     """A Digital Calibration Certificate.
 
@@ -436,22 +556,35 @@ class Certificate:
     schema_version : str
         ``@schemaVersion`` of the root ("3.3.0").
     software, core_data, items, calibration_laboratory, resp_persons, customer, statements
-        ``dcc:administrativeData``.
+        ``dcc:administrativeData``. ``core_data``, ``calibration_laboratory`` and
+        ``customer`` are None only when read from a document where they are
+        missing or unreadable (then kept in ``administrative_extra``).
     measurement_results : tuple of MeasurementResult
         ``dcc:measurementResults``.
     document : bytes, optional
         A PDF (or other file) embedded as ``dcc:document``; never trusted as the certificate.
     extra : tuple of Extra
-        Root-level content not modelled (comments, ``dcc:comment``, ``ds:Signature``).
+        Root-level content not modelled (comments, ``dcc:comment``, ``ds:Signature``,
+        ``xsi:schemaLocation``), content of ``dcc:measurementResults`` and
+        ``dcc:document`` not modelled (``within``), and comments or processing
+        instructions around the root (``within == DOCUMENT``).
+    administrative_extra : tuple of Extra
+        The same for ``dcc:administrativeData`` (e.g. ``dcc:refTypeDefinitions``).
+    administrative_order : tuple of str
+        The source order of the ``dcc:administrativeData`` children (local names)
+        when it differs from the schema's listing (the schema allows any order).
+    issues : tuple of ReadIssue
+        Values the reader kept as written because it could not read them (not
+        part of equality).
     """
 
     schema_version: str
     software: tuple[Software, ...]
-    core_data: CoreData
+    core_data: CoreData | None
     items: tuple[Item, ...]
-    calibration_laboratory: Contact
+    calibration_laboratory: Contact | None
     resp_persons: tuple[RespPerson, ...]
-    customer: Contact
+    customer: Contact | None
     measurement_results: tuple[MeasurementResult, ...]
     statements: tuple[Statement, ...] = ()
     document: bytes | None = None
@@ -459,3 +592,5 @@ class Certificate:
     document_type: str | None = None
     extra: tuple[Extra, ...] = ()
     administrative_extra: tuple[Extra, ...] = ()
+    administrative_order: tuple[str, ...] = ()
+    issues: tuple[ReadIssue, ...] = field(default=(), compare=False, repr=False)

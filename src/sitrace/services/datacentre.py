@@ -18,12 +18,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import ledger as core
 from ..config import Settings
-from ..errors import InputError, SignatureError, StaleVersionError
+from ..dcc.schemas import SchemaCatalog, find_schemas
+from ..errors import DccSchemaError, InputError, SignatureError, StaleVersionError
 from ..store import Database, connect
 from . import ledger
 from .access import Actor
 
-__all__ = ["DataCentre", "load_signer", "open_data_centre"]
+__all__ = ["DataCentre", "load_schemas", "load_signer", "open_data_centre"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,10 @@ class DataCentre:
     signer: core.Signer
     origin: str = "sitrace.local/ledger"
     tur_warning: float = 4.0
+    dcc_identity: Any = None
+    """The :class:`~sitrace.services.identity.SigningIdentity` that signs issued DCCs."""
+    dcc_schemas: SchemaCatalog | None = None
+    """The offline XSDs issued DCCs are validated against (None: issued unvalidated)."""
 
     @property
     def verifier(self) -> core.Verifier:
@@ -99,7 +104,26 @@ def load_signer(settings: Settings, *, create: bool = True) -> core.Signer:
     return signer
 
 
+def load_schemas(settings: Settings) -> SchemaCatalog | None:
+    """The configured schema catalog, else the user's one if present, else None."""
+    if settings.dcc_schemas is not None:
+        return find_schemas(settings.dcc_schemas)
+    try:
+        return find_schemas()
+    except DccSchemaError:
+        return None
+
+
 def open_data_centre(settings: Settings | None = None, *, migrate: bool = True) -> DataCentre:
+    from .identity import load_identity
+
     settings = Settings.from_env() if settings is None else settings
     database = connect(settings.database_url, migrate=migrate)
-    return DataCentre(database, load_signer(settings), settings.origin, settings.tur_warning)
+    return DataCentre(
+        database,
+        load_signer(settings),
+        settings.origin,
+        settings.tur_warning,
+        dcc_identity=load_identity(settings),
+        dcc_schemas=load_schemas(settings),
+    )

@@ -29,6 +29,7 @@ import numpy as np
 
 from .access import SYSTEM, Actor
 from .calibrations import record_calibration
+from .certificates import issue_certificate
 from .chains import mark_out_of_tolerance
 from .datacentre import DataCentre
 from .registry import (
@@ -64,6 +65,8 @@ class DemoSummary:
     broken_chain_instrument: int | None = None
     out_of_tolerance_standard: int | None = None
     recalled_items: tuple[str, ...] = ()
+    certificates: list[int] = field(default_factory=list)
+    """Ids of the signed DCCs issued (the latest calibrations of the first instruments)."""
 
 
 def _model(
@@ -120,6 +123,7 @@ class _Seeder:
         self.certificates = 0
 
     def organisation(self, code: str, name: str, kind: str, **extra) -> int:
+        extra.setdefault("country", "CN")
         written = create_organisation(
             self.dc, SYSTEM, OrganisationCreate(code=code, name=name, kind=kind, **extra)
         )
@@ -496,6 +500,7 @@ def seed_demo(
     )
 
     s.progress("instruments and their calibrations")
+    to_certify: list[int] = []
     n_scales = instruments * 3 // 5
     for k in range(instruments):
         owner_code = "ACME" if k % 2 == 0 else "CITY"
@@ -578,7 +583,7 @@ def seed_demo(
                 for load, e in zip(loads, errors, strict=True)
             ]
             conforming = all(abs(e) <= fields["mpe"] for e in errors)
-            s.calibrate(
+            record = s.calibrate(
                 "ELAB",
                 item,
                 performed,
@@ -592,6 +597,8 @@ def seed_demo(
                     + ("— conforms" if conforming else "— does not conform")
                 ),
             )
+            if years_ago == 0 and k in (0, 1, n_scales, n_scales + 1):
+                to_certify.append(record["id"])
         if k == instruments - 1:
             s.summary.broken_chain_instrument = item
 
@@ -605,4 +612,9 @@ def seed_demo(
     )
     s.summary.out_of_tolerance_standard = f1b
     s.summary.recalled_items = tuple(recalled.items)
+    if dc.dcc_identity is not None:
+        s.progress("digital calibration certificates")
+        for calibration in to_certify:
+            written = issue_certificate(dc, elab, calibration)
+            s.summary.certificates.append(written.record["id"])
     return s.summary

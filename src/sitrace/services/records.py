@@ -9,6 +9,7 @@ canonical JSON (RFC 8785) of a record is a pure function of its stored content.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from ..store import models as m
@@ -18,6 +19,12 @@ __all__ = ["RECORD_TYPES", "record_dict"]
 
 def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _utc(value: dt.datetime) -> str:
+    """ISO 8601 in UTC; SQLite returns stored UTC times without their zone."""
+    value = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    return value.isoformat().replace("+00:00", "Z")
 
 
 def organisation(row: m.Organisation) -> dict[str, Any]:
@@ -135,6 +142,23 @@ def share(row: m.Share) -> dict[str, Any]:
     return {"id": row.id, "item": row.item_id, "organisation": row.organisation_id}
 
 
+def certificate(row: m.IssuedCertificate) -> dict[str, Any]:
+    """An issued DCC: its digests are recomputed from the archived bytes, so ``verify`` sees
+    any change to the file kept."""
+    return {
+        "id": row.id,
+        "calibration": row.calibration_id,
+        "laboratory": row.laboratory_id,
+        "unique_identifier": row.unique_identifier,
+        "schema_version": row.schema_version,
+        "validated": row.validated,
+        "digest": row.digest,
+        "file_sha256": hashlib.sha256(row.xml).hexdigest(),
+        "signer": row.signer,
+        "signed_at": _utc(row.signed_at),
+    }
+
+
 RECORD_TYPES: dict[str, tuple[type, Any]] = {
     "organisation": (m.Organisation, organisation),
     "accreditation": (m.Accreditation, accreditation),
@@ -143,6 +167,7 @@ RECORD_TYPES: dict[str, tuple[type, Any]] = {
     "material": (m.ReferenceMaterial, material),
     "calibration": (m.Calibration, calibration),
     "share": (m.Share, share),
+    "certificate": (m.IssuedCertificate, certificate),
 }
 _BY_CLASS = {cls: view for cls, view in RECORD_TYPES.values()}
 _TYPE_OF = {cls: name for name, (cls, _view) in RECORD_TYPES.items()}

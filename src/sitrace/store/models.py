@@ -43,6 +43,7 @@ __all__ = [
     "CalibrationMaterial",
     "CalibrationPoint",
     "CalibrationStandard",
+    "IssuedCertificate",
     "Item",
     "LedgerCheckpoint",
     "LedgerEntry",
@@ -294,6 +295,32 @@ class CalibrationMaterial(Base):
         ForeignKey("calibration.id", ondelete="CASCADE"), primary_key=True
     )
     material_id: Mapped[int] = mapped_column(ForeignKey("reference_material.id"), primary_key=True)
+
+
+class IssuedCertificate(Base):
+    """A Digital Calibration Certificate issued from a calibration, archived as signed.
+
+    ``xml`` holds the signed bytes exactly as issued; they are never rewritten.
+    ``digest`` is the SHA-256 of its exclusive canonical form (the hash logged
+    in the ledger and printed in the QR code); the ledger entry of this row lets
+    anyone holding the file check that the data centre issued it.
+    """
+
+    __tablename__ = "issued_certificate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    calibration_id: Mapped[int] = mapped_column(ForeignKey("calibration.id"), index=True)
+    laboratory_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    unique_identifier: Mapped[str] = mapped_column(String(200), unique=True)
+    schema_version: Mapped[str] = mapped_column(String(16))
+    validated: Mapped[bool] = mapped_column(Boolean)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    signer: Mapped[str] = mapped_column(String(500))
+    signed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    xml: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+
+    calibration: Mapped[Calibration] = relationship()
 
 
 class Share(Base):

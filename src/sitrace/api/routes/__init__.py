@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from . import (
     audit,
     calibrations,
+    certificates,
     health,
     instruments,
     ledger,
@@ -27,6 +28,7 @@ for module in (
     standards,
     instruments,
     calibrations,
+    certificates,
     materials,
     ledger,
     audit,
