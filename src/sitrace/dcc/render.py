@@ -1097,9 +1097,10 @@ def _view(
         lang = _default_language(cert)
     words = _labels(lang)
     core = cert.core_data
-    t = lambda text: _text(text, lang)  # noqa: E731
 
-    admin: tuple[_Field, ...] = ()
+    def t(text: Text | None) -> _Text | None:
+        return _text(text, lang)
+
     if core is not None:
         dates = _date(core.begin_performance_date)
         if core.end_performance_date not in (None, core.begin_performance_date):
