@@ -285,6 +285,7 @@ def test_keys_and_certificates_may_be_pem(unsigned, lab):
         signing_time=SIGNED_AT,
     )
     assert verify(signed, trusted_roots=[pki.pem(lab.root)]).trusted
+    assert verify(signed, trusted_roots=pki.pem(lab.root)).trusted  # one PEM blob
 
 
 def test_the_signer_certificate_is_put_first(unsigned):

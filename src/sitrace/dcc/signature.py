@@ -115,7 +115,6 @@ EXCLUSIVE_C14N = CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0.value
 UNKNOWN_ROOT = "unknown root"
 """The :attr:`VerificationReport.trust` of a chain that reaches no configured root."""
 
-_ENVELOPED = SignatureConstructionMethod.enveloped.value
 _SIGNED_PROPERTIES_TYPE = "http://uri.etsi.org/01903#SignedProperties"
 _DS = f"{{{DS_NS}}}"
 _XADES = f"{{{XADES_NS}}}"
@@ -228,6 +227,20 @@ def canonical_digest(source: Source) -> bytes:
     ------
     DccParseError
         Not well-formed, unsafe, too large, or not a DCC root.
+
+    Examples
+    --------
+    Quotes, attribute order, ``<x/>`` and comments do not change it:
+
+    >>> a = (b'<dcc:digitalCalibrationCertificate xmlns:dcc="https://ptb.de/dcc" '
+    ...      b'schemaVersion="3.3.0"><dcc:x/></dcc:digitalCalibrationCertificate>')
+    >>> b = (b"<?xml version='1.0'?>\\n<dcc:digitalCalibrationCertificate "
+    ...      b"schemaVersion = '3.3.0' xmlns:dcc='https://ptb.de/dcc'><dcc:x></dcc:x>"
+    ...      b"<!-- a note --></dcc:digitalCalibrationCertificate>")
+    >>> canonical_digest(a) == canonical_digest(b)
+    True
+    >>> canonical_digest(a).hex()
+    '9c878622f98b856314510a0b9942d99718a39ae818fa1eada3fe5268f4b201b3'
 
     References
     ----------
@@ -390,7 +403,7 @@ def sign(
     etree.cleanup_namespaces(signature)
     signed = _insert_before_end_tag(document, etree.tostring(signature))
 
-    report = verify(signed, at=signing_time)
+    report = verify(parse(signed, max_bytes=len(signed), name=where), at=signing_time)
     if not report.integrity:  # a bug here or in signxml: never hand out a broken signature
         raise DccSignatureError(
             "the signature made does not verify: " + "; ".join(report.problems), where=where
@@ -622,7 +635,7 @@ def verify(
     ----------
     source : path, bytes, binary file or Document
         The signed DCC.
-    trusted_roots : iterable of x509.Certificate or PEM
+    trusted_roots : x509.Certificate, PEM, or an iterable of them
         The roots to trust; none means trust is ``"unknown root"``.
     at : datetime, optional
         When the chain must be valid (timezone-aware); default: the signing
@@ -649,7 +662,7 @@ def verify(
     document = _dcc(source)
     if at is not None and at.tzinfo is None:
         raise InputError(f"must be timezone-aware (UTC), got {at.isoformat()}", where="at")
-    roots = _certificates(list(trusted_roots), where="trusted_roots")
+    roots = _certificates(trusted_roots, where="trusted_roots")
     signatures = document.root.findall(f"{_DS}Signature")
     if not signatures:
         return VerificationReport(
