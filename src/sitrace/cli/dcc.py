@@ -252,7 +252,11 @@ def verify_command(
     ] = None,
     at: Annotated[
         str | None,
-        typer.Option("--at", help="Check the signer's certificate at this time (ISO 8601)."),
+        typer.Option(
+            "--at",
+            help="Check the certificate chain at this time (ISO 8601, UTC if no zone; "
+            "default: the signing time).",
+        ),
     ] = None,
     receipt: Annotated[
         Path | None,
@@ -276,6 +280,8 @@ def verify_command(
     try:
         trusted = load_roots(roots)
         when = dt.datetime.fromisoformat(at) if at else None
+        if when is not None and when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
     except (SitraceError, ValueError) as error:
         raise _fail(InputError(str(error), where="--at/--roots")) from None
     all_ok = True

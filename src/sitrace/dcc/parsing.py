@@ -9,7 +9,6 @@ certificate can be verified and hashed exactly as it was received.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -43,7 +42,6 @@ _PREFIX = {uri: prefix for prefix, uri in NSMAP.items()}
 DEFAULT_MAX_BYTES = 64 * 2**20
 """Largest DCC read by default (64 MiB); embedded PDFs make real certificates a few MiB."""
 
-_PROLOG_MARKUP = re.compile(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE|<!ENTITY|<[^?!]", re.DOTALL)
 
 
 def safe_parser(*, remove_blank_text: bool = False) -> etree.XMLParser:
@@ -151,6 +149,13 @@ def parse_bytes(
     except etree.XMLSyntaxError as error:
         line, column = error.position if error.position else (None, None)
         where = f"{name} line {line}, column {column}" if line else name
+        message = (error.msg or "").lower()
+        if "huge" in message and "depth" not in message:
+            raise DccParseError(
+                "a text node is over libxml2's limit of 10,000,000 characters (an embedded "
+                "document over about 7 MiB); it is refused to protect memory",
+                where=where,
+            ) from error
         raise DccParseError(f"not well-formed XML: {error.msg}", where=where) from error
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise DccParseError("a DTD (<!DOCTYPE>) is not allowed in a DCC", where=name)
@@ -200,11 +205,27 @@ def _check_size(size: int, max_bytes: int, name: str) -> None:
 
 
 def _has_doctype(data: bytes) -> bool:
-    """Whether a DOCTYPE or ENTITY declaration comes before the root element."""
-    for match in _PROLOG_MARKUP.finditer(data):
-        token = match.group()
-        if token in (b"<!DOCTYPE", b"<!ENTITY"):
-            return True
-        if not token.startswith((b"<?", b"<!--")):
+    """Whether a DOCTYPE or ENTITY declaration comes before the root element.
+
+    One pass with ``bytes.find`` (linear time: a regex retried from every ``<`` of an
+    unterminated ``<?`` or ``<!--`` would take quadratic time on hostile input).
+    """
+    position = 0
+    while True:
+        start = data.find(b"<", position)
+        if start < 0:
             return False
-    return False
+        if data.startswith(b"<?", start):
+            end = data.find(b"?>", start + 2)
+        elif data.startswith(b"<!--", start):
+            end = data.find(b"-->", start + 4)
+        elif data.startswith((b"<!DOCTYPE", b"<!ENTITY"), start):
+            return True
+        elif data.startswith(b"<!", start):
+            position = start + 2
+            continue
+        else:
+            return False  # the root element starts
+        if end < 0:  # unterminated, so not well-formed: refuse a DTD anywhere after it
+            return data.find(b"<!DOCTYPE", start) >= 0 or data.find(b"<!ENTITY", start) >= 0
+        position = end + 2

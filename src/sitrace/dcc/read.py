@@ -291,6 +291,11 @@ def _mark_if_lost(walk: _Walk, element: etree._Element, has_model_content: bool)
     walk.extras.append(Extra(ATTRIBUTES, _attribute_fragment(element, {}), walk.within))
 
 
+def _ordered(extras: list[Extra]) -> tuple[Extra, ...]:
+    """Extras in their canonical order: by ``within``, then ``position``."""
+    return tuple(sorted(extras, key=lambda extra: (extra.within, extra.position)))
+
+
 def _fragment(node: etree._Element) -> bytes:
     """A node serialized alone: elements in exclusive XML canonical form.
 
@@ -393,7 +398,7 @@ def _text(context: _Context) -> Callable[[etree._Element], Text]:
                 extras.append(Extra(ATTRIBUTES, _attribute_fragment(child, others), within))
         if not entries and not extras:
             extras.append(Extra(ATTRIBUTES, _attribute_fragment(element, {})))
-        return Text(tuple(entries), tuple(extras))
+        return Text(tuple(entries), _ordered(extras))
 
     return read
 
@@ -449,8 +454,8 @@ def _read_root(context: _Context, root: etree._Element) -> Certificate:
         document=document[0],
         document_name=document[1],
         document_type=document[2],
-        extra=tuple(extras),
-        administrative_extra=tuple(administrative),
+        extra=_ordered(extras),
+        administrative_extra=_ordered(administrative),
         administrative_order=admin.get("order", ()),
         issues=tuple(context.issues),
     )
@@ -544,7 +549,7 @@ def _read_software(context: _Context, element) -> Software:
         release=release,
         type=kind,
         description=description or Text(),
-        extra=tuple(extras),
+        extra=_ordered(extras),
     )
 
 
@@ -600,7 +605,7 @@ def _read_core_data(context: _Context, element) -> CoreData:
         identifications=identifications or (),
         receipt_date=receipt,
         previous_report=previous,
-        extra=tuple(extras),
+        extra=_ordered(extras),
         issue_date=issue_date,
     )
 
@@ -624,7 +629,7 @@ def _read_identification(context: _Context, element) -> Identification:
         value=value,
         name=name or Text(),
         ref_type=walk.attrs.get("refType"),
-        extra=tuple(extras),
+        extra=_ordered(extras),
     )
 
 
@@ -656,7 +661,7 @@ def _read_item(context: _Context, element) -> Item:
         description=description or Text(),
         ref_type=walk.attrs.get("refType"),
         id=walk.attrs.get("id"),
-        extra=tuple(extras),
+        extra=_ordered(extras),
     )
 
 
@@ -678,7 +683,7 @@ def _read_contact(context: _Context, element) -> Contact:
         phone=phone,
         fax=fax,
         location=location,
-        extra=tuple(extras),
+        extra=_ordered(extras),
     )
 
 
@@ -701,7 +706,7 @@ def _read_address(context: _Context, element) -> Address:
         street=street,
         street_no=street_no,
         further=further or Text(),
-        extra=tuple(extras),
+        extra=_ordered(extras),
         order=() if order == tuple(n for n in ADDRESS_ORDER if n in order) else order,
     )
 
@@ -724,7 +729,7 @@ def _read_resp_person(context: _Context, element) -> RespPerson:
         role=role,
         main_signer=main_signer,
         description=description or Text(),
-        extra=tuple(extras),
+        extra=_ordered(extras),
     )
 
 
@@ -770,7 +775,7 @@ def _read_statement(context: _Context, element) -> Statement:
         ref_type=walk.attrs.get("refType"),
         id=walk.attrs.get("id"),
         ref_id=_ref_ids(walk),
-        extra=tuple(extras),
+        extra=_ordered(extras),
         convention=convention,
         traceable=traceable,
         resp_authority=authority,
@@ -806,7 +811,7 @@ def _read_hash(context: _Context, element) -> Hash:
         in_validity_range=in_range,
         traceable=traceable,
         linked_report=linked,
-        extra=tuple(extras),
+        extra=_ordered(extras),
     )
 
 
@@ -858,7 +863,7 @@ def _read_measurement_result(context: _Context, element) -> MeasurementResult:
         description=description or Text(),
         ref_type=walk.attrs.get("refType"),
         id=walk.attrs.get("id"),
-        extra=tuple(extras),
+        extra=_ordered(extras),
     )
 
 
@@ -881,7 +886,7 @@ def _read_used_method(context: _Context, element) -> UsedMethod:
         references=tuple(references),
         ref_type=walk.attrs.get("refType"),
         id=walk.attrs.get("id"),
-        extra=tuple(extras),
+        extra=_ordered(extras),
     )
 
 
@@ -915,7 +920,7 @@ def _read_measuring_equipment(context: _Context, element) -> MeasuringEquipment:
         description=description or Text(),
         ref_type=walk.attrs.get("refType"),
         id=walk.attrs.get("id"),
-        extra=tuple(extras),
+        extra=_ordered(extras),
     )
 
 
@@ -938,7 +943,7 @@ def _read_influence_condition(context: _Context, element) -> InfluenceCondition:
         status=status,
         ref_type=walk.attrs.get("refType"),
         id=walk.attrs.get("id"),
-        extra=tuple(extras),
+        extra=_ordered(extras),
     )
 
 
@@ -960,7 +965,7 @@ def _read_result(context: _Context, element) -> Result:
         ref_type=walk.attrs.get("refType"),
         id=walk.attrs.get("id"),
         ref_id=_ref_ids(walk),
-        extra=tuple(extras),
+        extra=_ordered(extras),
     )
 
 
@@ -1000,7 +1005,7 @@ def _read_quantity_list(context: _Context, element) -> QuantityList:
         ref_type=walk.attrs.get("refType"),
         id=walk.attrs.get("id"),
         ref_id=_ref_ids(walk),
-        extra=tuple(extras),
+        extra=_ordered(extras),
     )
 
 
@@ -1033,7 +1038,7 @@ def _read_quantity(context: _Context, element) -> Quantity:
         ref_type=walk.attrs.get("refType"),
         id=walk.attrs.get("id"),
         ref_id=_ref_ids(walk),
-        extra=tuple(extras),
+        extra=_ordered(extras),
     )
 
 
@@ -1081,7 +1086,7 @@ def _read_real(context: _Context, element) -> SiReal:
         date_time=when,
         significant_digit=digits,
         uncertainty=uncertainty,
-        extra=tuple(extras),
+        extra=_ordered(extras),
     )
 
 
@@ -1115,7 +1120,7 @@ def _read_real_list(context: _Context, element) -> SiList:
         date_times=when or (),
         significant_digits=digits or (),
         uncertainty=uncertainty,
-        extra=tuple(extras),
+        extra=_ordered(extras),
     )
 
 
@@ -1145,7 +1150,7 @@ def _read_constant(context: _Context, element) -> SiConstant:
         significant_digit=digits,
         uncertainty=uncertainty,
         distribution=distribution,
-        extra=tuple(extras),
+        extra=_ordered(extras),
         standard_uncertainty=standard,
     )
 
@@ -1195,7 +1200,7 @@ def _read_complex(context: _Context, element) -> SiComplex:
         label=label,
         quantity_type=kind,
         date_time=when,
-        extra=tuple(extras),
+        extra=_ordered(extras),
     )
 
 
@@ -1211,7 +1216,7 @@ def _read_hybrid(context: _Context, element) -> SiHybrid:
             )
         ]
     )
-    return SiHybrid(alternatives=tuple(alternatives), extra=tuple(extras))
+    return SiHybrid(alternatives=tuple(alternatives), extra=_ordered(extras))
 
 
 def _require(element, **parts) -> None:

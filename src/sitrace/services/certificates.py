@@ -324,7 +324,7 @@ def issue_certificate(
     require(actor, {"admin", "lab"}, "issue certificates")
     if dc.dcc_identity is None:
         raise InputError("the data centre has no DCC signing identity", where="SITRACE_DCC_KEY")
-    now = dt.datetime.now(dt.UTC) if now is None else now
+    now = (dt.datetime.now(dt.UTC) if now is None else now).replace(microsecond=0)
     with dc.transaction() as session:
         row = get_calibration(session, actor, calibration_id)
         require_tenant(actor, row.laboratory_id, "issue this laboratory's certificates")
