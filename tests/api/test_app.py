@@ -74,6 +74,14 @@ def test_the_openapi_document_lists_every_route(empty_client):
         ("get", "/ledger/proof/inclusion"),
         ("get", "/ledger/proof/consistency"),
         ("get", "/audit"),
+        ("post", "/certificates"),
+        ("get", "/certificates"),
+        ("get", "/certificates/{certificate_id}"),
+        ("get", "/certificates/{certificate_id}/xml"),
+        ("get", "/certificates/{certificate_id}/html"),
+        ("post", "/certificates/{certificate_id}/verify"),
+        ("post", "/certificates/verify"),
+        ("post", "/certificates/validate"),
     }
     for kind in ("standards", "instruments"):
         expected |= {
