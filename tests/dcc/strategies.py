@@ -81,8 +81,10 @@ non_negative = st.floats(min_value=0, allow_nan=False, allow_infinity=False)
 coverage_factors = st.floats(min_value=1, max_value=1e6, allow_nan=False)
 probabilities = st.floats(min_value=0, max_value=1, allow_nan=False)
 dates = st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31))
-zones = st.none() | st.just(UTC) | st.integers(-14 * 60, 14 * 60).map(
-    lambda minutes: timezone(timedelta(minutes=minutes))
+zones = (
+    st.none()
+    | st.just(UTC)
+    | st.integers(-14 * 60, 14 * 60).map(lambda minutes: timezone(timedelta(minutes=minutes)))
 )
 date_times = st.datetimes(
     min_value=datetime(1000, 1, 2), max_value=datetime(9998, 12, 30), timezones=zones
@@ -95,6 +97,35 @@ comments = st.text(alphabet="abcdefghijklmnopqrstuvwxyz äöü.", max_size=12).m
 )
 
 
+_BOOL = st.booleans()
+_LANG = st.none() | st.sampled_from(LANGUAGES)
+_ENTRIES = st.lists(st.tuples(_LANG, contents), min_size=1, max_size=3)
+_UNIT = st.sampled_from(UNITS)
+_OPTIONAL: dict[int, st.SearchStrategy] = {}
+_SAMPLED: dict[tuple, st.SearchStrategy] = {}
+
+
+def _ints(low: int, high: int) -> st.SearchStrategy:
+    return _choice(tuple(range(low, high + 1))) if high - low < 8 else st.integers(low, high)
+
+
+_LISTS: dict[tuple, st.SearchStrategy] = {}
+
+
+def _list_of(strategy, min_size: int = 0, max_size: int | None = None, unique: bool = False):
+    """``st.lists``, built once per (strategy, sizes) so that hypothesis validates it once."""
+    key = (id(strategy), min_size, max_size, unique)
+    if key not in _LISTS:
+        _LISTS[key] = st.lists(strategy, min_size=min_size, max_size=max_size, unique=unique)
+    return _LISTS[key]
+
+
+def _choice(values: tuple) -> st.SearchStrategy:
+    if values not in _SAMPLED:
+        _SAMPLED[values] = st.sampled_from(values)
+    return _SAMPLED[values]
+
+
 class _Ids:
     """Unique ``xs:ID`` values, and ``xs:IDREFS`` to those already made."""
 
@@ -103,35 +134,35 @@ class _Ids:
         self._counter = itertools.count(1)
 
     def id(self, draw) -> str | None:
-        if not draw(st.booleans()):
+        if not draw(_BOOL):
             return None
         new = f"id{next(self._counter)}"
         self.made.append(new)
         return new
 
     def refs(self, draw) -> tuple[str, ...]:
-        if not self.made or not draw(st.booleans()):
+        if not self.made or not draw(_BOOL):
             return ()
-        return tuple(draw(st.lists(st.sampled_from(self.made), min_size=1, max_size=2)))
+        return tuple(draw(_list_of(_choice(tuple(self.made)), min_size=1, max_size=2)))
 
 
 def _text(draw, *, required: bool = False, comment: bool = True) -> Text:
-    if not required and draw(st.booleans()):
+    if not required and draw(_BOOL):
         return Text()
-    entries = draw(
-        st.lists(
-            st.tuples(st.none() | st.sampled_from(LANGUAGES), contents), min_size=1, max_size=3
-        )
-    )
+    entries = draw(_ENTRIES)
     extra = ()
-    if comment and draw(st.integers(0, 4)) == 0:
+    if comment and draw(_ints(0, 4)) == 0:
         note = draw(comments)
-        extra = (Extra(draw(st.integers(0, len(entries))), note.xml),)
+        extra = (Extra(draw(_ints(0, len(entries))), note.xml),)
     return Text(tuple(entries), extra)
 
 
 def _optional(draw, strategy):
-    return draw(st.none() | strategy)
+    """None or a value (the ``none() | strategy`` built once per strategy)."""
+    key = id(strategy)
+    if key not in _OPTIONAL:
+        _OPTIONAL[key] = st.none() | strategy
+    return draw(_OPTIONAL[key])
 
 
 # --- D-SI --------------------------------------------------------------------------------------
@@ -140,11 +171,11 @@ _KINDS = ("expandedUnc", "coverageInterval", "expandedMU", "standardMU", "covera
 
 
 def _uncertainty(draw, n: int, *, listed: bool) -> Uncertainty:
-    kind = draw(st.sampled_from(_KINDS))
+    kind = draw(_choice(_KINDS))
 
     def one_or_n(strategy):
-        size = 1 if not listed else draw(st.sampled_from((1, n)))
-        return tuple(draw(st.lists(strategy, min_size=size, max_size=size)))
+        size = 1 if not listed else draw(_choice((1, n)))
+        return tuple(draw(_list_of(strategy, min_size=size, max_size=size)))
 
     fields: dict = {"value": one_or_n(non_negative)}
     if kind in ("expandedUnc", "expandedMU"):
@@ -154,43 +185,43 @@ def _uncertainty(draw, n: int, *, listed: bool) -> Uncertainty:
         fields["interval_min"] = one_or_n(numbers)
         fields["interval_max"] = one_or_n(numbers)
         fields["coverage_probability"] = one_or_n(probabilities)
-    if draw(st.booleans()):
+    if draw(_BOOL):
         fields["distribution"] = one_or_n(words if listed else strings)
     return Uncertainty(kind=kind, **fields)
 
 
 @st.composite
 def si_reals(draw) -> SiReal:
-    extra = (draw(comments),) if draw(st.integers(0, 5)) == 0 else ()
+    extra = (draw(comments),) if draw(_ints(0, 5)) == 0 else ()
     return SiReal(
         value=draw(numbers),
-        unit=draw(st.sampled_from(UNITS)),
+        unit=draw(_UNIT),
         label=_optional(draw, contents),
         quantity_type=_optional(draw, words),
         date_time=_optional(draw, date_times),
-        significant_digit=_optional(draw, st.integers(-(10**6), 10**6)),
-        uncertainty=_uncertainty(draw, 1, listed=False) if draw(st.booleans()) else None,
+        significant_digit=_optional(draw, _ints(-(10**6), 10**6)),
+        uncertainty=_uncertainty(draw, 1, listed=False) if draw(_BOOL) else None,
         extra=extra,
     )
 
 
 @st.composite
 def si_lists(draw) -> SiList:
-    n = draw(st.integers(1, 5))
+    n = draw(_ints(1, 5))
 
     def one_or_n(strategy, *, empty: bool = True):
         sizes = (0, 1, n) if empty else (1, n)
-        size = draw(st.sampled_from(sizes))
-        return tuple(draw(st.lists(strategy, min_size=size, max_size=size)))
+        size = draw(_choice(sizes))
+        return tuple(draw(_list_of(strategy, min_size=size, max_size=size)))
 
     return SiList(
-        values=tuple(draw(st.lists(numbers, min_size=n, max_size=n))),
-        units=one_or_n(st.sampled_from(UNITS), empty=False),
+        values=tuple(draw(_list_of(numbers, min_size=n, max_size=n))),
+        units=one_or_n(_UNIT, empty=False),
         labels=one_or_n(words),
         quantity_types=one_or_n(words),
         date_times=one_or_n(date_times),
-        significant_digits=one_or_n(st.integers(-99, 99)),
-        uncertainty=_uncertainty(draw, n, listed=True) if draw(st.booleans()) else None,
+        significant_digits=one_or_n(_ints(-99, 99)),
+        uncertainty=_uncertainty(draw, n, listed=True) if draw(_BOOL) else None,
     )
 
 
@@ -198,11 +229,11 @@ def si_lists(draw) -> SiList:
 def si_constants(draw) -> SiConstant:
     return SiConstant(
         value=draw(numbers),
-        unit=draw(st.sampled_from(UNITS)),
+        unit=draw(_UNIT),
         label=_optional(draw, contents),
         quantity_type=_optional(draw, words),
         date_time=_optional(draw, date_times),
-        significant_digit=_optional(draw, st.integers(0, 30)),
+        significant_digit=_optional(draw, _ints(0, 30)),
         uncertainty=_optional(draw, non_negative),
         distribution=_optional(draw, strings),
         standard_uncertainty=_optional(draw, non_negative),
@@ -211,19 +242,19 @@ def si_constants(draw) -> SiConstant:
 
 @st.composite
 def si_complexes(draw) -> SiComplex:
-    unit = draw(st.sampled_from(UNITS))
+    unit = draw(_UNIT)
     common = {
         "label": _optional(draw, contents),
         "quantity_type": _optional(draw, words),
         "date_time": _optional(draw, date_times),
     }
-    if draw(st.booleans()):
+    if draw(_BOOL):
         return SiComplex(unit=unit, real=draw(numbers), imag=draw(numbers), **common)
     return SiComplex(
         unit=unit,
         magnitude=draw(non_negative),
         phase=draw(numbers),
-        unit_phase=draw(st.sampled_from((r"\radian", r"\degree"))),
+        unit_phase=draw(_choice((r"\radian", r"\degree"))),
         **common,
     )
 
@@ -231,8 +262,8 @@ def si_complexes(draw) -> SiComplex:
 @st.composite
 def si_hybrids(draw) -> SiHybrid:
     """All alternatives of one kind: the schema's ``hybridType`` is a choice of repeats."""
-    kind = draw(st.sampled_from((si_reals(), si_lists(), si_constants(), si_complexes())))
-    return SiHybrid(tuple(draw(st.lists(kind, min_size=1, max_size=3))))
+    kind = draw(_choice((si_reals(), si_lists(), si_constants(), si_complexes())))
+    return SiHybrid(tuple(draw(_list_of(kind, min_size=1, max_size=3))))
 
 
 si_values = st.one_of(si_reals(), si_lists(), si_constants(), si_complexes(), si_hybrids())
@@ -246,14 +277,14 @@ def _quantity(draw, ids: _Ids) -> Quantity:
     description = _text(draw)
     no_quantity = None
     value = None
-    if draw(st.integers(0, 5)) == 0:
+    if draw(_ints(0, 5)) == 0:
         no_quantity = _text(draw, required=True)
     else:
         value = draw(si_values)
     extra = ()
-    if draw(st.integers(0, 4)) == 0:
+    if draw(_ints(0, 4)) == 0:
         children = bool(name) + bool(description) + 1
-        extra = (Extra(draw(st.integers(0, children)), draw(comments).xml),)
+        extra = (Extra(draw(_ints(0, children)), draw(comments).xml),)
     return Quantity(
         name=name,
         value=value,
@@ -278,10 +309,10 @@ def _quantity_list(draw, ids: _Ids, depth: int) -> QuantityList:
 
 
 def _data(draw, ids: _Ids, depth: int = 0) -> tuple:
-    size = draw(st.integers(1, 3 if depth < 2 else 2))
+    size = draw(_ints(1, 3 if depth < 2 else 2))
     items = []
     for _ in range(size):
-        if depth < 2 and draw(st.integers(0, 3)) == 0:
+        if depth < 2 and draw(_ints(0, 3)) == 0:
             items.append(_quantity_list(draw, ids, depth))
         else:
             items.append(_quantity(draw, ids))
@@ -290,10 +321,10 @@ def _data(draw, ids: _Ids, depth: int = 0) -> tuple:
 
 def _address(draw) -> Address:
     names = ("city", "countryCode", "postCode", "postOfficeBox", "state", "street", "streetNo")
-    chosen = draw(st.lists(st.sampled_from((*names, "further")), min_size=1, max_size=4, unique=True))
+    chosen = draw(_list_of(_choice((*names, "further")), min_size=1, max_size=4, unique=True))
     values = {name: draw(strings) for name in chosen if name != "further"}
     if "countryCode" in values:
-        values["countryCode"] = draw(st.sampled_from(("DE", "DK", "FR", "CN")))
+        values["countryCode"] = draw(_choice(("DE", "DK", "FR", "CN")))
     default = [name for name in (*names, "further") if name in chosen]
     order = tuple(chosen) if list(chosen) != default else ()
     return Address(
@@ -315,14 +346,14 @@ def _contact(draw, *, strict: bool) -> Contact:
         email=_optional(draw, strings),
         phone=_optional(draw, strings),
         fax=_optional(draw, strings),
-        location=_address(draw) if strict or draw(st.booleans()) else None,
+        location=_address(draw) if strict or draw(_BOOL) else None,
     )
 
 
 def _identification(draw) -> Identification:
     return Identification(
         issuer=draw(
-            st.sampled_from(("manufacturer", "calibrationLaboratory", "customer", "owner", "other"))
+            _choice(("manufacturer", "calibrationLaboratory", "customer", "owner", "other"))
         ),
         value=draw(strings),
         name=_text(draw),
@@ -331,41 +362,41 @@ def _identification(draw) -> Identification:
 
 
 def _identifications(draw, minimum: int = 0) -> tuple:
-    return tuple(_identification(draw) for _ in range(draw(st.integers(minimum, 2))))
+    return tuple(_identification(draw) for _ in range(draw(_ints(minimum, 2))))
 
 
 def _hash(draw, depth: int = 0) -> Hash:
     return Hash(
         referral=_text(draw, required=True),
         referral_id=draw(strings),
-        procedure=draw(st.sampled_from(("SHA256", "SHA3-512"))),
+        procedure=draw(_choice(("SHA256", "SHA3-512"))),
         value=draw(words),
         description=_text(draw),
-        in_validity_range=_optional(draw, st.booleans()),
-        traceable=_optional(draw, st.booleans()),
-        linked_report=_hash(draw, depth + 1) if depth == 0 and draw(st.booleans()) else None,
+        in_validity_range=_optional(draw, _BOOL),
+        traceable=_optional(draw, _BOOL),
+        linked_report=_hash(draw, depth + 1) if depth == 0 and draw(_BOOL) else None,
     )
 
 
 def _statement(draw, ids: _Ids) -> Statement:
     return Statement(
         declaration=_text(draw),
-        norms=tuple(draw(st.lists(strings, max_size=2))),
-        references=tuple(draw(st.lists(strings, max_size=2))),
+        norms=tuple(draw(_list_of(strings, max_size=2))),
+        references=tuple(draw(_list_of(strings, max_size=2))),
         conformity=_optional(
             draw,
-            st.sampled_from(("pass", "fail", "conditionalPass", "conditionalFail", "noPass")),
+            _choice(("pass", "fail", "conditionalPass", "conditionalFail", "noPass")),
         ),
         date=_optional(draw, dates),
-        period=_optional(draw, st.sampled_from(("P1Y", "P2Y6M", "P30D", "PT12H"))),
-        valid=_optional(draw, st.booleans()),
-        data=_data(draw, ids) if draw(st.booleans()) else (),
+        period=_optional(draw, _choice(("P1Y", "P2Y6M", "P30D", "PT12H"))),
+        valid=_optional(draw, _BOOL),
+        data=_data(draw, ids) if draw(_BOOL) else (),
         ref_type=_optional(draw, ref_types),
         id=ids.id(draw),
         ref_id=ids.refs(draw),
         convention=_optional(draw, strings),
-        traceable=_optional(draw, st.booleans()),
-        resp_authority=_contact(draw, strict=True) if draw(st.booleans()) else None,
+        traceable=_optional(draw, _BOOL),
+        resp_authority=_contact(draw, strict=True) if draw(_BOOL) else None,
     )
 
 
@@ -374,25 +405,25 @@ def _measurement_result(draw, ids: _Ids) -> MeasurementResult:
         UsedMethod(
             name=_text(draw, required=True),
             description=_text(draw),
-            norms=tuple(draw(st.lists(strings, max_size=2))),
-            references=tuple(draw(st.lists(strings, max_size=2))),
+            norms=tuple(draw(_list_of(strings, max_size=2))),
+            references=tuple(draw(_list_of(strings, max_size=2))),
             ref_type=_optional(draw, ref_types),
             id=ids.id(draw),
         )
-        for _ in range(draw(st.integers(0, 2)))
+        for _ in range(draw(_ints(0, 2)))
     )
     equipments = tuple(
         MeasuringEquipment(
             name=_text(draw, required=True),
             identifications=_identifications(draw),
-            manufacturer=_contact(draw, strict=False) if draw(st.booleans()) else None,
+            manufacturer=_contact(draw, strict=False) if draw(_BOOL) else None,
             model=_optional(draw, strings),
-            certificate=_hash(draw) if draw(st.booleans()) else None,
+            certificate=_hash(draw) if draw(_BOOL) else None,
             description=_text(draw),
             ref_type=_optional(draw, ref_types),
             id=ids.id(draw),
         )
-        for _ in range(draw(st.integers(0, 2)))
+        for _ in range(draw(_ints(0, 2)))
     )
     conditions = tuple(
         InfluenceCondition(
@@ -408,7 +439,7 @@ def _measurement_result(draw, ids: _Ids) -> MeasurementResult:
             ref_type=_optional(draw, ref_types),
             id=ids.id(draw),
         )
-        for _ in range(draw(st.integers(0, 2)))
+        for _ in range(draw(_ints(0, 2)))
     )
     results = tuple(
         Result(
@@ -419,7 +450,7 @@ def _measurement_result(draw, ids: _Ids) -> MeasurementResult:
             id=ids.id(draw),
             ref_id=ids.refs(draw),
         )
-        for _ in range(draw(st.integers(1, 2)))
+        for _ in range(draw(_ints(1, 2)))
     )
     return MeasurementResult(
         name=_text(draw, required=True),
@@ -445,67 +476,65 @@ _SCHEMA_LOCATION = (
 def certificates(draw) -> Certificate:
     """A certificate valid against DCC 3.3.0 when written as 3.3.0."""
     ids = _Ids()
-    used = tuple(draw(st.lists(st.sampled_from(LANGUAGES), min_size=1, max_size=3, unique=True)))
+    used = tuple(draw(_list_of(_choice(LANGUAGES), min_size=1, max_size=3, unique=True)))
     begin = draw(dates)
     core = CoreData(
-        country_code=draw(st.sampled_from(("DE", "DK", "FR", "CN"))),
+        country_code=draw(_choice(("DE", "DK", "FR", "CN"))),
         used_languages=used,
-        mandatory_languages=used[: draw(st.integers(1, len(used)))],
+        mandatory_languages=used[: draw(_ints(1, len(used)))],
         unique_identifier=draw(strings),
         begin_performance_date=begin,
         end_performance_date=draw(dates),
-        performance_location=draw(
-            st.sampled_from(("laboratory", "customer", "laboratoryBranch", "other"))
-        ),
+        performance_location=draw(_choice(("laboratory", "customer", "laboratoryBranch", "other"))),
         identifications=_identifications(draw),
         receipt_date=_optional(draw, dates),
-        previous_report=_hash(draw) if draw(st.integers(0, 3)) == 0 else None,
+        previous_report=_hash(draw) if draw(_ints(0, 3)) == 0 else None,
         issue_date=_optional(draw, dates),
     )
     software = tuple(
         Software(
             name=_text(draw, required=True),
             release=draw(strings),
-            type=_optional(draw, st.sampled_from(("application", "library", "other"))),
+            type=_optional(draw, _choice(("application", "library", "other"))),
             description=_text(draw),
         )
-        for _ in range(draw(st.integers(1, 2)))
+        for _ in range(draw(_ints(1, 2)))
     )
     items = tuple(
         Item(
             name=_text(draw, required=True),
             identifications=_identifications(draw, minimum=1),
-            manufacturer=_contact(draw, strict=False) if draw(st.booleans()) else None,
+            manufacturer=_contact(draw, strict=False) if draw(_BOOL) else None,
             model=_optional(draw, strings),
             description=_text(draw),
             ref_type=_optional(draw, ref_types),
             id=ids.id(draw),
         )
-        for _ in range(draw(st.integers(1, 2)))
+        for _ in range(draw(_ints(1, 2)))
     )
     people = tuple(
         RespPerson(
             person=_contact(draw, strict=False),
             role=_optional(draw, strings),
-            main_signer=_optional(draw, st.booleans()),
+            main_signer=_optional(draw, _BOOL),
             description=_text(draw),
         )
-        for _ in range(draw(st.integers(1, 2)))
+        for _ in range(draw(_ints(1, 2)))
     )
     laboratory = _contact(draw, strict=True)
     customer = _contact(draw, strict=True)
-    results = tuple(_measurement_result(draw, ids) for _ in range(draw(st.integers(1, 2))))
-    statements = tuple(_statement(draw, ids) for _ in range(draw(st.integers(0, 2))))
-    extra: list[Extra] = []
-    if draw(st.booleans()):
-        extra.append(draw(comments))  # a licence header before administrativeData
-    if draw(st.booleans()):
+    results = tuple(_measurement_result(draw, ids) for _ in range(draw(_ints(1, 2))))
+    statements = tuple(_statement(draw, ids) for _ in range(draw(_ints(0, 2))))
+    extra: list[Extra] = []  # in the reader's order: by within, then position
+    if draw(_BOOL):
         extra.append(Extra(ATTRIBUTES, _SCHEMA_LOCATION))
+    if draw(_BOOL):
+        extra.append(draw(comments))  # a licence header before administrativeData
     present = ["dccSoftware", "coreData", "items", "calibrationLaboratory", "respPersons"]
     present += ["customer"] + (["statements"] if statements else [])
-    order = tuple(draw(st.permutations(present))) if draw(st.booleans()) else ()
+    order = tuple(draw(st.permutations(present))) if draw(_BOOL) else ()
     document = {}
-    if draw(st.integers(0, 3)) == 0:
+    if draw(_ints(0, 3)) == 0:
         document = {
             "document": draw(st.binary(max_size=64)),
             "document_name": draw(strings),
@@ -525,3 +554,55 @@ def certificates(draw) -> Certificate:
         administrative_order=() if list(order) == present else order,
         **document,
     )
+
+
+# --- hand-written documents for example-based tests ------------------------------------------
+
+_MINIMAL = """<?xml version="1.0" encoding="UTF-8"?>
+<dcc:digitalCalibrationCertificate xmlns:dcc="https://ptb.de/dcc" xmlns:si="https://ptb.de/si"
+    schemaVersion="{version}">
+  <dcc:administrativeData>
+    <dcc:dccSoftware>
+      <dcc:software><dcc:name><dcc:content>sitrace</dcc:content></dcc:name>
+        <dcc:release>0.1</dcc:release></dcc:software>
+    </dcc:dccSoftware>
+    <dcc:coreData>
+      <dcc:countryCodeISO3166_1>DE</dcc:countryCodeISO3166_1>
+      <dcc:usedLangCodeISO639_1>en</dcc:usedLangCodeISO639_1>
+      <dcc:mandatoryLangCodeISO639_1>en</dcc:mandatoryLangCodeISO639_1>
+      <dcc:uniqueIdentifier>T-1</dcc:uniqueIdentifier>
+      <dcc:beginPerformanceDate>{begin}</dcc:beginPerformanceDate>
+      <dcc:endPerformanceDate>2024-05-02</dcc:endPerformanceDate>
+      <dcc:performanceLocation>laboratory</dcc:performanceLocation>
+    </dcc:coreData>
+    <dcc:items>
+      <dcc:item><dcc:name><dcc:content>gauge</dcc:content></dcc:name>
+        <dcc:manufacturer><dcc:name><dcc:content>ACME</dcc:content></dcc:name></dcc:manufacturer>
+        <dcc:identifications><dcc:identification><dcc:issuer>manufacturer</dcc:issuer>
+          <dcc:value>S-1</dcc:value></dcc:identification></dcc:identifications>
+      </dcc:item>
+    </dcc:items>
+    <dcc:calibrationLaboratory><dcc:contact><dcc:name><dcc:content>Lab</dcc:content></dcc:name>
+      <dcc:eMail>lab@example.org</dcc:eMail>
+      <dcc:location><dcc:city>Berlin</dcc:city></dcc:location></dcc:contact>
+    </dcc:calibrationLaboratory>
+    <dcc:respPersons><dcc:respPerson><dcc:person><dcc:name><dcc:content>A. Person</dcc:content>
+      </dcc:name></dcc:person></dcc:respPerson></dcc:respPersons>
+    <dcc:customer><dcc:name><dcc:content>Customer</dcc:content></dcc:name>
+      <dcc:eMail>customer@example.org</dcc:eMail>
+      <dcc:location><dcc:city>Hamburg</dcc:city></dcc:location></dcc:customer>
+  </dcc:administrativeData>
+  <dcc:measurementResults>
+    <dcc:measurementResult>
+      <dcc:name><dcc:content>Results</dcc:content></dcc:name>
+      <dcc:results><dcc:result><dcc:name><dcc:content>Result</dcc:content></dcc:name>
+        <dcc:data>{data}</dcc:data></dcc:result></dcc:results>
+    </dcc:measurementResult>
+  </dcc:measurementResults>
+</dcc:digitalCalibrationCertificate>
+"""
+
+
+def minimal_dcc(data: str, *, version: str = "3.3.0", begin: str = "2024-05-01") -> bytes:
+    """A small valid DCC whose one result holds ``data`` (``dcc:quantity`` elements)."""
+    return _MINIMAL.format(data=data, version=version, begin=begin).encode()

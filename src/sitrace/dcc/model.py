@@ -94,6 +94,9 @@ class Extra:
     within : str
         The flattened wrapper it belongs to, relative to the parent ("" for the
         parent element itself).
+
+    The reader gives extras sorted by ``(within, position)``; the writer takes
+    them in any order.
     """
 
     position: int

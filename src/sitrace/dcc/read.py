@@ -11,16 +11,24 @@ read into its fields; everything else stays as it was written, as
   (the LGPL header) and processing instructions, at their positions;
 * attributes the model does not cover (``xsi:schemaLocation``, ``@id`` of a
   name) as an attribute set;
+* comments and processing instructions around the root (``within == DOCUMENT``);
 * modelled elements that come out of the schema's order or more often than it
-  allows (a schema-invalid document), as written;
+  allows, or hold text between their child elements (a schema-invalid
+  document), as written;
+* what the document's own version does not define: ``si:significantDigit`` or
+  ``si:measurementUncertaintyUnivariate`` (D-SI 2.2) in a DCC 3.1 document, as
+  written, so that writing it back never refuses them;
 * values that cannot be read (``§DFM_StartDate§`` in an ``xs:date`` field, a
   placeholder in ``si:valueXMLList``): the element is kept as written, the
   field stays empty (None) and :attr:`Certificate.issues` says where and why.
   A D-SI element (``si:real``, ``si:realListXMLList``, ...) is kept whole when
   any of its values cannot be read.
 
-Reading never fails on a well-formed DCC, valid or not; a document whose root
-is not ``dcc:digitalCalibrationCertificate`` is a :class:`DccParseError`.
+Extras come sorted by ``within``, then ``position``. Reading never fails on a
+well-formed DCC, valid or not; a document whose root is not
+``dcc:digitalCalibrationCertificate`` is a :class:`DccParseError`. DCC 2.x
+calls an identification's name ``dcc:description``; it is read as
+:attr:`Identification.name` (and written back so).
 
 Units are kept as written (D-SI strings); :mod:`sitrace.units` and the
 validator judge them, not the reader.
@@ -30,6 +38,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -70,7 +79,7 @@ from .model import (
     Uncertainty,
     UsedMethod,
 )
-from .parsing import DCC_NS, SI_NS, Document, parse, path_of
+from .parsing import DCC_NS, DS_NS, SI_NS, XSI_NS, Document, parse, path_of
 
 __all__ = ["ADDRESS_ORDER", "ADMINISTRATIVE_ORDER", "read_certificate"]
 
@@ -161,8 +170,13 @@ class _Context:
 
     def __post_init__(self) -> None:
         self.issues: list[ReadIssue] = []
-        major = re.match(r"\s*(\d+)\.", self.version)
-        self.legacy = bool(major) and int(major.group(1)) < 3
+        match = re.fullmatch(r"\s*(\d+)\.(\d+)\.(\d+)\S*\s*", self.version)
+        numbers = tuple(int(part) for part in match.groups()) if match else None
+        self.legacy = numbers is not None and numbers < (3, 0, 0)
+        # DCC 3.2 brought D-SI 2.2 (quantityType, significantDigit, the *MU forms) and
+        # issueDate, item/@refType, hash details; in older documents they are not read
+        # into the model (kept as written), so that writing back never refuses them.
+        self.dcc32 = numbers is None or numbers >= (3, 2, 0)
 
     def issue(self, element: etree._Element, message: str) -> None:
         self.issues.append(ReadIssue(self.document.where(element), path_of(element), message))
@@ -180,9 +194,16 @@ class _Slot:
 _MISSING = object()
 
 
-def _slot(tags: str | Sequence[str], parse: Callable[[etree._Element], Any], *, many=False):
+def _slot(
+    tags: str | Sequence[str],
+    parse: Callable[[etree._Element], Any],
+    *,
+    many: bool = False,
+    when: bool = True,
+) -> _Slot:
+    """A slot for ``tags``; with ``when`` false one that matches nothing (not in this version)."""
     names = (tags,) if isinstance(tags, str) else tuple(tags)
-    return _Slot(tuple(_clark(name) for name in names), parse, many)
+    return _Slot(tuple(_clark(name) for name in names) if when else (), parse, many)
 
 
 class _Walk:
@@ -212,6 +233,8 @@ class _Walk:
         self.atomic = atomic
         self.attrs: dict[str, str] = {}
         self.order: list[str] = []
+        if _mixed(element) and element.getparent() is not None:
+            raise _NotModelledError  # text between child elements: keep the element whole
         unmodelled = {}
         for key, value in element.attrib.items():
             if key in attributes:
@@ -284,6 +307,13 @@ class _Walk:
         del self.context.issues[marks[1] :]
 
 
+def _mixed(element: etree._Element) -> bool:
+    """Whether non-whitespace text sits between the children of ``element``."""
+    return bool((element.text or "").strip()) or any(
+        (child.tail or "").strip() for child in element
+    )
+
+
 def _mark_if_lost(walk: _Walk, element: etree._Element, has_model_content: bool) -> None:
     """An element that would write back as nothing keeps an (empty) attribute set."""
     if has_model_content or any(extra.within == walk.within for extra in walk.extras):
@@ -296,20 +326,31 @@ def _ordered(extras: list[Extra]) -> tuple[Extra, ...]:
     return tuple(sorted(extras, key=lambda extra: (extra.within, extra.position)))
 
 
-def _fragment(node: etree._Element) -> bytes:
-    """A node serialized alone: elements in exclusive XML canonical form.
+_STANDARD_PREFIXES = {"dcc": DCC_NS, "si": SI_NS, "ds": DS_NS, "xsi": XSI_NS}
+"""The prefixes the writer declares on the root; fragments are serialized with them."""
 
-    Canonical form (C14N 1.0, exclusive, with comments) declares exactly the
-    namespaces the fragment uses and sorts declarations and attributes, so the
-    same content gives the same bytes wherever it was read from.
+
+def _fragment(node: etree._Element) -> bytes:
+    """A node serialized alone, the same wherever it was read from.
+
+    Elements are given the standard prefixes (``dcc``, ``si``, ``ds``, ``xsi``)
+    for their namespaces, as the writer declares them, and are written in
+    exclusive XML canonical form (C14N 1.0, with comments): exactly the
+    namespaces used are declared, declarations and attributes sorted.
     """
-    if not isinstance(node.tag, str):
-        return etree.tostring(node, with_tail=False)
-    return etree.tostring(node, method="c14n", exclusive=True, with_comments=True)
+    if not isinstance(node.tag, str):  # comments and processing instructions
+        return etree.tostring(node, encoding="UTF-8", with_tail=False)
+    holder = etree.Element("holder", nsmap=_STANDARD_PREFIXES)
+    alone = copy.deepcopy(node)
+    alone.tail = None
+    holder.append(alone)
+    etree.cleanup_namespaces(holder, top_nsmap=_STANDARD_PREFIXES)
+    return etree.tostring(alone, method="c14n", exclusive=True, with_comments=True)
 
 
 def _attribute_fragment(element: etree._Element, attributes: dict[str, str]) -> bytes:
-    alone = etree.Element(element.tag, nsmap=element.nsmap)
+    """An empty element with ``element``'s tag carrying ``attributes``."""
+    alone = etree.Element(element.tag, nsmap=_STANDARD_PREFIXES)
     for key, value in attributes.items():
         alone.set(key, value)
     return etree.tostring(alone, method="c14n", exclusive=True)
@@ -419,7 +460,9 @@ def _read_root(context: _Context, root: etree._Element) -> Certificate:
         extras.append(Extra(offset, _fragment(node), DOCUMENT))
 
     administrative: list[Extra] = []
-    walk = _Walk(context, root, extras, attributes=("schemaVersion",))
+    # an empty @schemaVersion is kept as written (the model's "" means: none)
+    modelled = ("schemaVersion",) if root.get("schemaVersion") else ()
+    walk = _Walk(context, root, extras, attributes=modelled)
     admin, results, document = walk.read(
         [
             _slot(
@@ -439,8 +482,8 @@ def _read_root(context: _Context, root: etree._Element) -> Certificate:
     )
     admin = admin or {}
     document = document or (None, None, None)
-    if context.version == "" and root.get("schemaVersion") is None:
-        context.issue(root, "@schemaVersion is missing")
+    if not root.get("schemaVersion"):
+        context.issue(root, "@schemaVersion is missing or empty")
     return Certificate(
         schema_version=walk.attrs.get("schemaVersion", ""),
         software=admin.get("dccSoftware", ()),
@@ -502,6 +545,7 @@ def _read_administrative(context: _Context, element, extras: list[Extra]) -> dic
         ordered=False,
     )
     found = {name: value for name, value in zip(names, values, strict=True) if value is not None}
+    _mark_if_lost(walk, element, bool(found))
     order = tuple(walk.order)
     if order != tuple(name for name in names if name in order):
         found["order"] = order
@@ -586,7 +630,7 @@ def _read_core_data(context: _Context, element) -> CoreData:
             _slot("dcc:beginPerformanceDate", _date),
             _slot("dcc:endPerformanceDate", _date),
             _slot("dcc:performanceLocation", _string),
-            _slot("dcc:issueDate", _date),
+            _slot("dcc:issueDate", _date, when=context.dcc32),
             _slot("dcc:previousReport", lambda el: _read_hash(context, el)),
         ]
     )
@@ -635,7 +679,8 @@ def _read_identification(context: _Context, element) -> Identification:
 
 def _read_item(context: _Context, element) -> Item:
     extras: list[Extra] = []
-    walk = _Walk(context, element, extras, attributes=("refType", "id"))
+    modelled = ("refType", "id") if context.dcc32 else ("id",)
+    walk = _Walk(context, element, extras, attributes=modelled)
     text = _text(context)
     name, description, manufacturer, model, identifications = walk.read(
         [
@@ -792,9 +837,9 @@ def _read_hash(context: _Context, element) -> Hash:
             _slot("dcc:referralID", _string),
             _slot("dcc:procedure", _string),
             _slot("dcc:value", _string),
-            _slot("dcc:description", text),
-            _slot("dcc:inValidityRange", _boolean),
-            _slot("dcc:traceable", _boolean),
+            _slot("dcc:description", text, when=context.dcc32),
+            _slot("dcc:inValidityRange", _boolean, when=context.dcc32),
+            _slot("dcc:traceable", _boolean, when=context.dcc32),
             _slot("dcc:linkedReport", lambda el: _read_hash(context, el)),
         ]
     )
@@ -1066,10 +1111,10 @@ def _read_real(context: _Context, element) -> SiReal:
     label, kind, value, unit, digits, when, uncertainty = walk.read(
         [
             _slot("si:label", _string),
-            _slot("si:quantityTypeQUDT", _string),
+            _slot("si:quantityTypeQUDT", _string, when=context.dcc32),
             _slot("si:value", _double),
             _slot("si:unit", _string),
-            _slot("si:significantDigit", _integer),
+            _slot("si:significantDigit", _integer, when=context.dcc32),
             _slot("si:dateTime", _datetime),
             _slot(
                 ("si:measurementUncertaintyUnivariate", "si:expandedUnc", "si:coverageInterval"),
@@ -1096,10 +1141,10 @@ def _read_real_list(context: _Context, element) -> SiList:
     labels, kinds, values, units, digits, when, uncertainty = walk.read(
         [
             _slot("si:labelXMLList", _strings),
-            _slot("si:quantityTypeQUDTXMLList", _strings),
+            _slot("si:quantityTypeQUDTXMLList", _strings, when=context.dcc32),
             _slot("si:valueXMLList", _doubles),
             _slot("si:unitXMLList", _strings),
-            _slot("si:significantDigitXMLList", _integers),
+            _slot("si:significantDigitXMLList", _integers, when=context.dcc32),
             _slot("si:dateTimeXMLList", _datetimes),
             _slot(
                 (
@@ -1130,12 +1175,12 @@ def _read_constant(context: _Context, element) -> SiConstant:
     label, kind, value, unit, digits, when, standard, uncertainty, distribution = walk.read(
         [
             _slot("si:label", _string),
-            _slot("si:quantityTypeQUDT", _string),
+            _slot("si:quantityTypeQUDT", _string, when=context.dcc32),
             _slot("si:value", _double),
             _slot("si:unit", _string),
-            _slot("si:significantDigit", _integer),
+            _slot("si:significantDigit", _integer, when=context.dcc32),
             _slot("si:dateTime", _datetime),
-            _slot("si:valueStandardMU", _double),
+            _slot("si:valueStandardMU", _double, when=context.dcc32),
             _slot("si:uncertainty", _double),
             _slot("si:distribution", _string),
         ]
@@ -1171,7 +1216,7 @@ def _read_complex(context: _Context, element) -> SiComplex:
     label, kind, first, second, unit, unit_phase, when = walk.read(
         [
             _slot("si:label", _string),
-            _slot("si:quantityTypeQUDT", _string),
+            _slot("si:quantityTypeQUDT", _string, when=context.dcc32),
             _slot(("si:valueReal", "si:valueMagnitude"), number),
             _slot(("si:valueImag", "si:valuePhase"), number),
             _slot("si:unit", _string),
@@ -1280,7 +1325,7 @@ def _read_uncertainty(context: _Context, element) -> Uncertainty:
     Anything the model cannot hold (a comment, an attribute, an unknown or
     misplaced child) keeps the whole uncertainty element as written.
     """
-    if element.attrib:
+    if element.attrib or _mixed(element):
         raise _NotModelledError
     local = etree.QName(element).localname
     listed = local.endswith("XMLList")
@@ -1289,9 +1334,11 @@ def _read_uncertainty(context: _Context, element) -> Uncertainty:
         children = list(element)
         if len(children) != 1 or not _is_si(children[0]) or children[0].attrib:
             raise _NotModelledError
+        if _mixed(children[0]):
+            raise _NotModelledError
         element = children[0]
         local = etree.QName(element).localname
-        allowed = ("expandedMU", "standardMU", "coverageIntervalMU")
+        allowed = ("expandedMU", "standardMU", "coverageIntervalMU") if context.dcc32 else ()
     base = local.removesuffix("XMLList") if listed else local
     if base not in allowed or local.endswith("XMLList") != listed:
         raise _NotModelledError

@@ -108,8 +108,6 @@ def to_element(cert: Certificate, *, schema_version: str | None = None) -> etree
     version = cert.schema_version if schema_version is None else schema_version
     writer = _Writer(version)
     root = etree.Element(f"{{{DCC_NS}}}digitalCalibrationCertificate", nsmap=_NAMESPACES)
-    if version:
-        root.set("schemaVersion", version)
     writer.administrative(root, cert)
     writer.wrapper(
         root,
@@ -121,6 +119,8 @@ def to_element(cert: Certificate, *, schema_version: str | None = None) -> etree
     if cert.document is not None or _has_within(cert.extra, "dcc:document"):
         writer.document(root, cert)
     writer.apply(root, [extra for extra in cert.extra if extra.within != DOCUMENT])
+    if version:  # after the extras: the version written wins over an empty one kept
+        root.set("schemaVersion", version)
     if schema_version is not None and schema_version != cert.schema_version:
         _retarget_schema_location(root, cert.schema_version, schema_version)
     _indent(root, 0, writer.kept)
@@ -252,8 +252,12 @@ class _Writer:
 
     # -- plain values --
 
-    def text(self, parent: etree._Element, name: str, text: Text | None) -> None:
-        if not text:
+    def text(
+        self, parent: etree._Element, name: str, text: Text | None, *, empty: bool = False
+    ) -> None:
+        """A ``dcc:textType`` or ``dcc:richContentType`` element; none for an empty
+        text unless ``empty``."""
+        if text is None or (not text and not empty):
             return
         element = _sub(parent, name)
         for lang, content in text.entries:
@@ -309,23 +313,40 @@ class _Writer:
     # -- administrative data --
 
     def administrative(self, root: etree._Element, cert: Certificate) -> None:
-        element = _sub(root, "dcc:administrativeData")
         extras = cert.administrative_extra
+        parts_present = (
+            cert.software,
+            cert.core_data,
+            cert.items,
+            cert.calibration_laboratory,
+            cert.resp_persons,
+            cert.customer,
+            cert.statements,
+            extras,
+        )
+        if not any(part for part in parts_present):
+            return  # kept as written elsewhere (an unreadable administrativeData)
+        element = _sub(root, "dcc:administrativeData")
+
+        def core_data() -> None:
+            if cert.core_data is not None:
+                self.core_data(element, cert.core_data)
+
+        def customer() -> None:
+            if cert.customer is not None:
+                self.contact(element, "dcc:customer", cert.customer)
+
         parts: dict[str, Callable[[], Any]] = {
             "dccSoftware": lambda: self.wrapper(
                 element, "dcc:dccSoftware", cert.software, extras, self.software
             ),
-            "coreData": lambda: (
-                cert.core_data is not None and self.core_data(element, cert.core_data)
-            ),
+            "coreData": core_data,
             "items": lambda: self.wrapper(element, "dcc:items", cert.items, extras, self.item),
             "calibrationLaboratory": lambda: self.laboratory(element, cert),
             "respPersons": lambda: self.wrapper(
                 element, "dcc:respPersons", cert.resp_persons, extras, self.resp_person
             ),
-            "customer": lambda: (
-                cert.customer is not None and self.contact(element, "dcc:customer", cert.customer)
-            ),
+            "customer": customer,
             "statements": lambda: self.wrapper(
                 element, "dcc:statements", cert.statements, extras, self.statement
             ),
@@ -593,19 +614,14 @@ class _Writer:
                 where=path_of(element),
             )
         if quantity.no_quantity is not None:
-            element_nq = _sub(element, "dcc:noQuantity")
-            for lang, content in quantity.no_quantity.entries:
-                child = _sub(element_nq, "dcc:content", content)
-                if lang is not None:
-                    child.set("lang", lang)
-            self.apply(element_nq, quantity.no_quantity.extra)
+            self.text(element, "dcc:noQuantity", quantity.no_quantity, empty=True)
         elif quantity.value is not None:
             self.si(element, quantity.value)
         self.apply(element, quantity.extra)
 
     # -- D-SI --
 
-    def si(self, parent: etree._Element, value, name: str | None = None) -> None:
+    def si(self, parent: etree._Element, value) -> None:
         writers: dict[type, tuple[str, Callable]] = {
             SiReal: ("si:real", self.real),
             SiList: ("si:realListXMLList", self.real_list),
