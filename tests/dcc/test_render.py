@@ -6,7 +6,6 @@ import copy
 import dataclasses
 import doctest
 import re
-import time
 from datetime import date
 
 import pytest
@@ -460,13 +459,6 @@ def test_rendering_never_changes_the_certificate(cert):
         cert.schema_version = "0"  # type: ignore[misc]
 
 
-def test_html_renders_fast(cert):
-    render_html(cert, lang="en")  # imports matplotlib
-    start = time.perf_counter()
-    render_html(cert, lang="de", digest=DIGEST)
-    assert time.perf_counter() - start < 2.0  # typically 0.2 s
-
-
 # ------------------------------------------------------------------------------- PDF
 
 
@@ -593,9 +585,9 @@ def test_the_qox_example_shows_values_with_uncertainty_unit_and_k(example_certif
     assert page.xpath('//section[@class="result"]//figure[@class="plot"]')
 
 
-def test_a_typical_example_renders_to_html_in_under_a_second(example_certificates):
-    cert = example_certificates["gp_temperature_typical_QoX_3.2.1"]
-    render_html(cert, lang="en")
-    start = time.perf_counter()
-    render_html(cert, lang="de", digest=DIGEST)
-    assert time.perf_counter() - start < 2.0  # target 1 s; slack for a busy CI machine
+def test_numbers_are_shown_with_the_digits_the_certificate_wrote(example_certificates):
+    """0.500 and 50.0 state a precision that 0.5 and 50 do not (JCGM 100:2008, 7.2.6)."""
+    page = render_html(example_certificates["gp_humidity_3.1.2"], lang="en")
+    cells = [cell for table in result_tables(page) for row in body_rows(table) for cell in row]
+    assert any(cell.startswith("0.500") for cell in cells)
+    assert any(cell.startswith("50.0") for cell in cells)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import http.server
 import io
 import threading
-import time
 
 import pytest
 
@@ -92,16 +91,14 @@ def test_an_external_entity_to_http_is_refused_and_never_fetched(server, encodin
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
-def test_billion_laughs_is_refused_quickly(encoding):
+def test_billion_laughs_is_refused_not_expanded(encoding):
     data = document(
         '<dcc:x a="&lol9;">&lol9;</dcc:x>',
         doctype=f"<!DOCTYPE x [\n{LAUGHS}\n]>",
         encoding=encoding,
     )
-    started = time.perf_counter()
     with pytest.raises(DccParseError, match=r"DTD|amplification"):
-        parse(data)
-    assert time.perf_counter() - started < 5  # refused, not expanded to 10**9 "lol"
+        parse(data)  # expanded, 10**9 "lol" would take gigabytes
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)

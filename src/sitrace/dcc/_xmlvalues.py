@@ -5,9 +5,13 @@ what does not match raises :class:`ValueError`, and the caller keeps the text
 as written. Python's own ``float()`` is not used on raw text, since it also
 takes ``"1_000"``, ``"infinity"`` and ``"0x1p-2"``.
 
-Formatting gives the shortest text that reads back to the same value:
-``repr(float)`` for ``si:decimalType``; positional notation (no exponent) for
-the D-SI types whose patterns forbid one (coverage factor and probability).
+A number read from a certificate is a :class:`WrittenNumber`: a float that
+keeps the text it was written as, because the digits written state its
+precision (``0.020`` is not ``0.02``: JCGM 100:2008, 7.2.6) and are written and
+shown back as read. Formatting any other float gives the shortest text that reads
+back to the same value: ``repr(float)`` for ``si:decimalType``; positional
+notation (no exponent) for the D-SI types whose patterns forbid one (coverage
+factor and probability). Arithmetic on a written number gives a plain float.
 
 References
 ----------
@@ -24,6 +28,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 __all__ = [
+    "WrittenNumber",
     "format_bool",
     "format_date",
     "format_datetime",
@@ -48,6 +53,33 @@ _DATETIME = re.compile(
 _BOOLEAN = {"true": True, "1": True, "false": False, "0": False}
 
 
+class WrittenNumber(float):
+    """A float read from XML, with the text it was written as (``"0.020"``).
+
+    It is the float in every computation and comparison (``WrittenNumber("0.020") ==
+    0.02``); only formatting uses :attr:`text`.
+
+    >>> x = WrittenNumber("0.020")
+    >>> x == 0.02, x.text, format_double(x), format_double(x * 1)
+    (True, '0.020', '0.020', '0.02')
+    """
+
+    __slots__ = ("text",)
+
+    def __new__(cls, text: str) -> WrittenNumber:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+    def __reduce__(self):
+        return (WrittenNumber, (self.text,))
+
+
+def written_text(value: float) -> str | None:
+    """The text ``value`` was read from, or None for a computed float."""
+    return value.text if type(value) is WrittenNumber else None
+
+
 def split_list(text: str | None) -> list[str]:
     """The items of an ``xs:list`` value (separated by any XML whitespace)."""
     return (text or "").split()
@@ -61,7 +93,7 @@ def parse_double(text: str | None) -> float:
     """
     token = (text or "").strip()
     if _DOUBLE.fullmatch(token):
-        return float(token)
+        return WrittenNumber(token)
     if token in ("INF", "+INF"):
         return math.inf
     if token == "-INF":
@@ -149,7 +181,7 @@ def format_double(value: float) -> str:
         return "NaN"
     if math.isinf(value):
         return "INF" if value > 0 else "-INF"
-    return repr(float(value))
+    return written_text(value) or repr(float(value))
 
 
 def format_positional(value: float) -> str:
@@ -160,6 +192,9 @@ def format_positional(value: float) -> str:
     """
     if math.isnan(value) or math.isinf(value):
         return format_double(value)
+    text = written_text(value)
+    if text is not None and "e" not in text.lower():
+        return text
     return format(Decimal(repr(float(value))), "f")
 
 

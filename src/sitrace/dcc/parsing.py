@@ -43,7 +43,6 @@ DEFAULT_MAX_BYTES = 64 * 2**20
 """Largest DCC read by default (64 MiB); embedded PDFs make real certificates a few MiB."""
 
 
-
 def safe_parser(*, remove_blank_text: bool = False) -> etree.XMLParser:
     """An lxml parser with DTD loading, entity expansion and network access off."""
     return etree.XMLParser(

@@ -69,6 +69,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from ..errors import InputError
+from ._xmlvalues import written_text
 from .model import (
     Address,
     Certificate,
@@ -465,14 +466,16 @@ _SUPERSCRIPTS = str.maketrans("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺
 
 
 def _number(x: float) -> str:
-    """The shortest text that reads back as ``x`` ("0.072", "293", "1.5·10⁻⁵")."""
+    """The number as the certificate wrote it ("0.020": its digits state its precision),
+    else the shortest text that reads back as ``x`` ("0.072", "293", "1.5·10⁻⁵")."""
     if math.isnan(x):
         return "NaN"
     if math.isinf(x):
         return "∞" if x > 0 else "-∞"
-    text = repr(float(x))
+    written = written_text(x)
+    text = (written or repr(float(x))).lower().lstrip("+")
     mantissa, _, exponent = text.partition("e")
-    if mantissa.endswith(".0"):
+    if written is None and mantissa.endswith(".0"):
         mantissa = mantissa[:-2]
     if not exponent:
         return mantissa
