@@ -113,6 +113,9 @@ def test_only_the_calibrating_lab_issues_and_tenants_see_only_their_own(dcc_clie
     assert client.get(url, headers=world.auth("owner")).status_code == 200  # the customer
     assert_problem(client.get(url, headers=world.auth("owner_b")), 404)
     assert client.get(url).status_code == 401
+    listed = client.get(f"{API}/certificates", headers=world.auth("owner")).json()
+    assert listed["count"] == 1 and listed["data"][0]["id"] == record["id"]
+    assert client.get(f"{API}/certificates", headers=world.auth("owner_b")).json()["count"] == 0
 
 
 def test_ledger_verify_finds_a_changed_archived_certificate(dcc_client, world):

@@ -39,10 +39,10 @@ from .registry import Written
 __all__ = [
     "LedgerCheck",
     "certificate_from_calibration",
+    "certificates_query",
     "coverage_probability",
     "get_certificate",
     "issue_certificate",
-    "list_certificates",
     "verify_certificate",
 ]
 
@@ -393,14 +393,12 @@ def get_certificate(session, actor: Actor, certificate_id: int) -> m.IssuedCerti
     return row
 
 
-def list_certificates(
-    session, actor: Actor, *, calibration: int | None = None, limit: int = 100, offset: int = 0
-) -> list[m.IssuedCertificate]:
+def certificates_query(actor: Actor, *, calibration: int | None = None):
+    """The issued certificates the actor may see, oldest first (a query to page through)."""
     query = select(m.IssuedCertificate).where(_visible(actor))
     if calibration is not None:
         query = query.where(m.IssuedCertificate.calibration_id == calibration)
-    query = query.order_by(m.IssuedCertificate.id).limit(limit).offset(offset)
-    return list(session.execute(query).scalars())
+    return query.order_by(m.IssuedCertificate.id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from ...dcc.validate import validate
 from ...errors import DccParseError, DccSchemaError
 from ...services import certificates, records
 from ..deps import MAX_ID, CurrentActor, DataCentreDep, PageDep, RecordId, SessionDep
-from ._common import write_response
+from ._common import page_of, write_response
 
 router = APIRouter(prefix="/certificates", tags=["certificates"])
 
@@ -67,14 +67,8 @@ def list_certificates(
     calibration: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> dict[str, Any]:
     """The issued certificates the caller may see (those of visible calibrations)."""
-    rows = certificates.list_certificates(
-        session, actor, calibration=calibration, limit=page.limit, offset=page.offset
-    )
-    return {
-        "data": [records.certificate(r) for r in rows],
-        "offset": page.offset,
-        "limit": page.limit,
-    }
+    query = certificates.certificates_query(actor, calibration=calibration)
+    return page_of(session, query, page, records.certificate)
 
 
 @router.get("/{certificate_id}")
