@@ -144,3 +144,24 @@ def test_validate_endpoint_reports_rules_with_lines(dcc_client, world, dcc_examp
     body = response.json()
     assert body["valid"] is False and body["schema_version"] == "3.3.0"
     assert any(p["rule"] == "xsd" and p["line"] for p in body["problems"])
+
+
+def test_the_rendered_certificate_shows_its_digest_and_says_the_xml_is_authoritative(
+    dcc_client, world
+):
+    client, _ = dcc_client
+    record = _issue(client, world).json()["data"]
+    page = client.get(
+        f"{API}/certificates/{record['id']}/html?lang=en", headers=world.auth("owner")
+    )
+    assert page.headers["content-type"].startswith("text/html")
+    assert record["digest"] in page.text
+    assert "LABA-2024-100" in page.text and "authoritative" in page.text
+
+
+def test_validation_needs_the_schemas_and_says_so(client, world, dcc_examples):
+    data = dcc_examples["gp_humidity_3.1.2"].read_bytes()
+    response = client.post(
+        f"{API}/certificates/validate", content=data, headers=world.auth("owner")
+    )
+    assert_problem(response, 422, detail="SITRACE_DCC_SCHEMAS")
