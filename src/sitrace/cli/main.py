@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from .. import __version__
+from .compare import compare
 from .datacentre import db_app, ledger_app, org_app, serve, user_app
 from .dcc import dcc_app
 from .transfer import export_command, import_command
@@ -22,6 +23,7 @@ app = typer.Typer(
 )
 app.command(name="uncertainty", no_args_is_help=True)(uncertainty)
 app.command(name="serve")(serve)
+app.command(name="compare", no_args_is_help=True)(compare)
 app.command(name="import", no_args_is_help=True)(import_command)
 app.command(name="export", no_args_is_help=True)(export_command)
 app.add_typer(ledger_app, name="ledger")
