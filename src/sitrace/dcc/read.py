@@ -618,14 +618,7 @@ def _read_core_data(context: _Context, element) -> CoreData:
             _slot("dcc:usedLangCodeISO639_1", _string, many=True),
             _slot("dcc:mandatoryLangCodeISO639_1", _string, many=True),
             _slot("dcc:uniqueIdentifier", _string),
-            _slot(
-                "dcc:identifications",
-                walk.wrapped(
-                    "dcc:identifications",
-                    "dcc:identification",
-                    lambda el: _read_identification(context, el),
-                ),
-            ),
+            _identifications_slot(context, walk),
             _slot("dcc:receiptDate", _date),
             _slot("dcc:beginPerformanceDate", _date),
             _slot("dcc:endPerformanceDate", _date),
@@ -677,6 +670,18 @@ def _read_identification(context: _Context, element) -> Identification:
     )
 
 
+def _identifications_slot(context: _Context, walk: _Walk) -> _Slot:
+    """``dcc:identifications``, read into a tuple of :class:`Identification`."""
+    return _slot(
+        "dcc:identifications",
+        walk.wrapped(
+            "dcc:identifications",
+            "dcc:identification",
+            lambda el: _read_identification(context, el),
+        ),
+    )
+
+
 def _read_item(context: _Context, element) -> Item:
     extras: list[Extra] = []
     modelled = ("refType", "id") if context.dcc32 else ("id",)
@@ -688,14 +693,7 @@ def _read_item(context: _Context, element) -> Item:
             _slot("dcc:description", text),
             _slot("dcc:manufacturer", lambda el: _read_contact(context, el)),
             _slot("dcc:model", _string),
-            _slot(
-                "dcc:identifications",
-                walk.wrapped(
-                    "dcc:identifications",
-                    "dcc:identification",
-                    lambda el: _read_identification(context, el),
-                ),
-            ),
+            _identifications_slot(context, walk),
         ]
     )
     return Item(
@@ -946,14 +944,7 @@ def _read_measuring_equipment(context: _Context, element) -> MeasuringEquipment:
             _slot("dcc:certificate", lambda el: _read_hash(context, el)),
             _slot("dcc:manufacturer", lambda el: _read_contact(context, el)),
             _slot("dcc:model", _string),
-            _slot(
-                "dcc:identifications",
-                walk.wrapped(
-                    "dcc:identifications",
-                    "dcc:identification",
-                    lambda el: _read_identification(context, el),
-                ),
-            ),
+            _identifications_slot(context, walk),
         ]
     )
     return MeasuringEquipment(

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 
 from ..config import Settings
 from ..dcc import pki
+from ..dcc.signature import load_signing_identity
 from ..errors import InputError
 
 __all__ = ["SigningIdentity", "load_identity", "load_roots"]
@@ -37,26 +38,14 @@ class SigningIdentity:
         return self.certificates[0].subject.rfc4514_string()
 
 
-def _certificates(data: bytes, where: str) -> tuple[x509.Certificate, ...]:
-    try:
-        found = tuple(x509.load_pem_x509_certificates(data))
-    except ValueError as error:
-        raise InputError(f"not a PEM certificate: {error}", where=where) from error
-    return found
-
-
-def _key(data: bytes, where: str):
-    try:
-        return serialization.load_pem_private_key(data, password=None)
-    except (ValueError, TypeError) as error:
-        raise InputError(f"not an unencrypted PEM private key: {error}", where=where) from error
-
-
 def load_roots(path: Path | None) -> tuple[x509.Certificate, ...]:
     """The trusted roots in a PEM file (none when ``path`` is None)."""
     if path is None:
         return ()
-    return _certificates(Path(path).read_bytes(), str(path))
+    try:
+        return tuple(x509.load_pem_x509_certificates(Path(path).read_bytes()))
+    except (OSError, ValueError) as error:
+        raise InputError(f"not a PEM file of certificates: {error}", where=str(path)) from error
 
 
 def load_identity(settings: Settings, *, now: dt.datetime | None = None) -> SigningIdentity:
@@ -65,16 +54,15 @@ def load_identity(settings: Settings, *, now: dt.datetime | None = None) -> Sign
     if settings.dcc_key is not None:
         if settings.dcc_cert is None:
             raise InputError("a signing key needs its certificate", where="SITRACE_DCC_CERT")
-        key = _key(Path(settings.dcc_key).read_bytes(), str(settings.dcc_key))
-        chain = _certificates(Path(settings.dcc_cert).read_bytes(), str(settings.dcc_cert))
+        key, chain = load_signing_identity(settings.dcc_key, settings.dcc_cert)
         return SigningIdentity(key, chain, roots)
     path = settings.default_dcc_identity_file()
     if not path.exists():
         _create(path, settings.origin, now)
-    data = path.read_bytes()
-    certificates = _certificates(data, str(path))
-    own_root = certificates[-1:]
-    return SigningIdentity(_key(data, str(path)), certificates[:-1], roots + own_root)
+    key, certificates = load_signing_identity(path, path)
+    own_root = tuple(c for c in certificates if c.issuer == c.subject)
+    chain = tuple(c for c in certificates if c.issuer != c.subject)
+    return SigningIdentity(key, chain, roots + own_root)
 
 
 def _create(path: Path, origin: str, now: dt.datetime | None) -> None:
