@@ -441,9 +441,9 @@ def largest_consistent_subset(
     Subsets of the included labs are examined in order of decreasing size; the
     first size at which some subset passes (P(χ²_{m-1} > chi2_obs) >= alpha) gives
     the largest consistent subset (Cox 2007). If several subsets of that size
-    pass, the one with the smallest chi2_obs is taken (this tie rule is
-    sitrace's; it could not be checked against the text of Cox 2007), and on an
-    exact tie the first in input order.
+    pass, the one with the smallest chi2_obs is taken (as the abstract of Cox
+    2007 describes: "the LCS having smallest chi-squared value"), and on an
+    exact tie the first in input order (sitrace's rule).
 
     Labs outside the subset are listed in ``excluded``; their degrees of
     equivalence have u²(d_i) = u_i² + u²(y), being uncorrelated with y.
