@@ -141,3 +141,78 @@ def test_a_bad_plot_suffix_is_an_error_in_words(tmp_path):
 def test_an_unknown_method_is_refused():
     result = _run(str(EXAMPLES / "pcb28.csv"), "--method", "mean")
     assert result.exit_code == 2
+
+
+def test_report_is_one_html_page_with_every_lab(tmp_path):
+    path = tmp_path / "pcb28.html"
+    result = _run(str(EXAMPLES / "pcb28.csv"), "--method", "lcs", "--report", str(path))
+    assert result.exit_code == 0, result.output
+    assert f"Report written to {path}" in " ".join(result.stdout.split())
+    page = path.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<title>Key comparison: pcb28.csv</title>" in page
+    for lab in ("IRMM", "KRISS", "NARL", "NIST", "NMIJ", "NRC"):
+        assert f'<th scope="row">{lab}</th>' in page
+    assert "NARL, NRC" in page
+    assert page.count("<svg") == 3
+
+
+@pytest.mark.skipif("algorithm-a" not in [m.value for m in Method], reason="no ISO 13528 method")
+def test_algorithm_a_report_is_a_key_comparison_report(tmp_path):
+    path = tmp_path / "k25.html"
+    result = _run(
+        str(EXAMPLES / "pcb105_k25.csv"), "--method", "algorithm-a", "--report", str(path)
+    )
+    assert result.exit_code == 0, result.output
+    page = path.read_text(encoding="utf-8")
+    assert "robust mean by ISO 13528 Algorithm A" in page
+    assert "Degrees of equivalence" in page
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_density_is_written(tmp_path, suffix):
+    path = tmp_path / f"density{suffix}"
+    result = _run(str(EXAMPLES / "pcb28.csv"), "--method", "dl", "--density", str(path))
+    assert result.exit_code == 0, result.output
+    assert path.stat().st_size > 0
+    assert "Kernel density written to" in result.stdout
+
+
+def test_report_and_density_leave_the_json_unchanged(tmp_path):
+    plain = _json(str(EXAMPLES / "pcb28.csv"), "--method", "dl")
+    with_files = _json(
+        str(EXAMPLES / "pcb28.csv"),
+        "--method",
+        "dl",
+        "--report",
+        str(tmp_path / "r.html"),
+        "--density",
+        str(tmp_path / "d.svg"),
+    )
+    assert with_files == plain
+    assert (tmp_path / "r.html").is_file() and (tmp_path / "d.svg").is_file()
+
+
+def test_a_bad_report_suffix_is_an_error_in_words_and_nothing_is_written(tmp_path):
+    result = _run(
+        str(EXAMPLES / "pcb28.csv"),
+        "--plot",
+        str(tmp_path / "doe.png"),
+        "--report",
+        str(tmp_path / "r.pdf"),
+    )
+    assert result.exit_code == 2
+    assert "report file must end in .html, .htm, got .pdf" in " ".join(result.output.split())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bad_density_suffix_is_an_error_in_words(tmp_path):
+    result = _run(str(EXAMPLES / "pcb28.csv"), "--density", str(tmp_path / "d.txt"))
+    assert result.exit_code == 2
+    assert "plot file must end in .pdf, .png, .svg, got .txt" in " ".join(result.output.split())
+
+
+def test_an_unwritable_report_is_an_error_in_words(tmp_path):
+    result = _run(str(EXAMPLES / "pcb28.csv"), "--report", str(tmp_path / "no" / "r.html"))
+    assert result.exit_code == 2
+    assert "cannot write the report" in " ".join(result.output.split())

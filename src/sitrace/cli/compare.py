@@ -4,7 +4,10 @@ RESULTS.csv has a header row with the columns ``lab``, ``value`` and
 ``uncertainty`` (standard uncertainty), and optionally ``dof`` and ``include``
 (yes/no/true/false/1/0; default yes). The command reads the file, calls one
 function of :mod:`sitrace.comparisons` and prints a table, or one JSON object
-with ``--json``. Errors are printed in words (file, line, column) with exit code 2.
+with ``--json``. ``--plot`` and ``--density`` write the degrees of equivalence and
+the kernel density of the results (:mod:`sitrace.comparisons.plot`), ``--report``
+one self-contained HTML page (:mod:`sitrace.comparisons.report`). Errors are
+printed in words (file, line, column) with exit code 2.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ __all__ = ["Method", "compare", "read_results"]
 
 _REQUIRED = ("lab", "value", "uncertainty")
 _OPTIONAL = ("dof", "include")
+_REPORT_SUFFIXES = (".html", ".htm")
 _YES = {"yes", "y", "true", "t", "1"}
 _NO = {"no", "n", "false", "f", "0"}
 
@@ -126,6 +130,35 @@ def _evaluate(results: tuple[Participant, ...], method: Method, alpha: float):
     )
 
 
+def _check_report_path(path: Path) -> None:
+    if path.suffix.lower() not in _REPORT_SUFFIXES:
+        raise InputError(
+            f"report file must end in {', '.join(_REPORT_SUFFIXES)}, "
+            f"got {path.suffix or 'no suffix'}",
+            where=str(path),
+        )
+
+
+def _write_report(
+    path: Path, results: tuple[Participant, ...], result: KeyComparisonResult, source: Path
+) -> None:
+    """Write the HTML report of ``result``.
+
+    Every method, algorithm-a included, gives a :class:`KeyComparisonResult` here (the
+    robust mean is the reference value; no sigma_pt is given, so there are no
+    proficiency scores), so every report is a key-comparison report.
+    """
+    from ..comparisons.report import key_comparison_html
+
+    page = key_comparison_html(results, result, title=f"Key comparison: {source.name}")
+    try:
+        path.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the report: {exc.strerror or exc}", where=str(path)
+        ) from None
+
+
 def _g(value: float) -> str:
     return f"{value:.6g}"
 
@@ -195,6 +228,18 @@ def compare(
         Path | None,
         typer.Option("--plot", help="Write the degrees of equivalence (.png, .svg, .pdf)."),
     ] = None,
+    density: Annotated[
+        Path | None,
+        typer.Option(
+            "--density", help="Write the kernel density of the results (.png, .svg, .pdf)."
+        ),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report", help="Write a self-contained HTML report: tables and plots (.html)."
+        ),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object instead of a table.")
     ] = False,
@@ -203,15 +248,25 @@ def compare(
 
     Example:
     [bold]sitrace compare examples/comparisons/pcb28.csv --method dl --plot doe.png[/bold]
+    [bold]sitrace compare examples/comparisons/pcb28.csv --report pcb28.html[/bold]
     """
     err = Console(stderr=True)
     try:
+        if report is not None:
+            _check_report_path(report)
         results = read_results(results_file)
         result = _evaluate(results, method, alpha)
-        if plot is not None:
-            from ..comparisons.plot import plot_degrees_of_equivalence
+        if plot is not None or density is not None:
+            import matplotlib.pyplot as plt
 
-            plot_degrees_of_equivalence(result, plot)
+            from ..comparisons.plot import plot_degrees_of_equivalence, plot_kernel_density
+
+            if plot is not None:
+                plt.close(plot_degrees_of_equivalence(result, plot))
+            if density is not None:
+                plt.close(plot_kernel_density(results, result, density))
+        if report is not None:
+            _write_report(report, results, result, results_file)
     except SitraceError as exc:
         err.print(f"[bold red]error:[/bold red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(code=2) from None
@@ -219,5 +274,10 @@ def compare(
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
     _render(result, results_file)
+    written = Console()
     if plot is not None:
-        Console().print(f"Plot written to {plot}")
+        written.print(f"Plot written to {plot}")
+    if density is not None:
+        written.print(f"Kernel density written to {density}")
+    if report is not None:
+        written.print(f"Report written to {report}")
