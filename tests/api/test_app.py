@@ -80,6 +80,12 @@ def test_the_openapi_document_lists_every_route(empty_client):
         ("get", "/certificates/{certificate_id}/xml"),
         ("get", "/certificates/{certificate_id}/html"),
         ("post", "/certificates/{certificate_id}/verify"),
+        ("get", "/comparisons"),
+        ("post", "/comparisons"),
+        ("get", "/comparisons/cmc-flags"),
+        ("get", "/comparisons/{comparison_id}"),
+        ("post", "/comparisons/{comparison_id}/results"),
+        ("post", "/comparisons/{comparison_id}/evaluate"),
         ("post", "/certificates/verify"),
         ("post", "/certificates/validate"),
     }

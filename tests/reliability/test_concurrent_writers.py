@@ -56,10 +56,7 @@ def test_two_writer_processes_share_one_log_and_lose_no_update(datacentre, datab
     with context.Pool(2) as pool:
         results = pool.starmap(
             _writer,
-            [
-                (database_url, dc.signer.key, dc.origin, name, owner, shared)
-                for name in ("A", "B")
-            ],
+            [(database_url, dc.signer.key, dc.origin, name, owner, shared) for name in ("A", "B")],
         )
     created = ITEMS_PER_WRITER * 2
     updates = ROUNDS_PER_WRITER * 2

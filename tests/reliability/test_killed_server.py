@@ -97,9 +97,7 @@ def test_killing_the_server_loses_no_acknowledged_record(datacentre, database_ur
     server = _start(database_url, env, port)  # restarts cleanly on the same database
     try:
         with dc.reading() as session:
-            stored = {
-                row.serial for row in session.query(m.Item).filter(m.Item.owner_id == owner)
-            }
+            stored = {row.serial for row in session.query(m.Item).filter(m.Item.owner_id == owner)}
             report = ledger.verify(session, dc.verifier)
         assert set(acknowledged) <= stored  # no acknowledged record is lost
         assert len(stored - set(acknowledged)) <= 1  # at most the one in flight

@@ -73,9 +73,7 @@ def test_a_correction_is_a_new_entry_that_points_at_the_one_it_corrects(logged):
 def test_the_tree_in_the_store_is_the_rfc6962_tree_of_its_entries(logged):
     dc, _writes = logged
     with dc.reading() as session:
-        entries = [
-            e.entry for e in session.query(m.LedgerEntry).order_by(m.LedgerEntry.index)
-        ]
+        entries = [e.entry for e in session.query(m.LedgerEntry).order_by(m.LedgerEntry.index)]
         head = open_checkpoint(ledger.checkpoint(session).note, dc.verifier)
         proof = ledger.consistency(session, 2, len(entries))
     assert head.size == len(entries) == 6

@@ -159,6 +159,39 @@ def certificate(row: m.IssuedCertificate) -> dict[str, Any]:
     }
 
 
+COMPARISON_FIELDS = (
+    "code", "title", "kind", "quantity", "unit", "nominal", "method", "alpha",
+    "coverage_factor", "assigned_value", "assigned_uncertainty", "sigma_pt", "status",
+)  # fmt: skip
+
+
+def comparison(row: m.Comparison) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": row.id, "pilot": row.pilot_id}
+    data.update({name: getattr(row, name) for name in COMPARISON_FIELDS})
+    data["evaluated_on"] = _date(row.evaluated_on)
+    data["outcome"] = row.outcome
+    data["version"] = row.version
+    return data
+
+
+def comparison_result(row: m.ComparisonResult) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "comparison": row.comparison_id,
+        "laboratory": row.laboratory_id,
+        "value": row.value,
+        "uncertainty": row.uncertainty,
+        "dof": row.dof,
+        "include": row.include,
+        "reported": row.reported,
+        "evaluation": row.evaluation,
+        "scores": row.scores,
+        "cmc": row.cmc,
+        "cmc_supported": row.cmc_supported,
+        "version": row.version,
+    }
+
+
 RECORD_TYPES: dict[str, tuple[type, Any]] = {
     "organisation": (m.Organisation, organisation),
     "accreditation": (m.Accreditation, accreditation),
@@ -168,6 +201,8 @@ RECORD_TYPES: dict[str, tuple[type, Any]] = {
     "calibration": (m.Calibration, calibration),
     "share": (m.Share, share),
     "certificate": (m.IssuedCertificate, certificate),
+    "comparison": (m.Comparison, comparison),
+    "comparison_result": (m.ComparisonResult, comparison_result),
 }
 _BY_CLASS = {cls: view for cls, view in RECORD_TYPES.values()}
 _TYPE_OF = {cls: name for name, (cls, _view) in RECORD_TYPES.items()}

@@ -20,6 +20,9 @@ __all__ = [
     "AccreditationCreate",
     "CalibrationCreate",
     "CalibrationUpdate",
+    "ComparisonCreate",
+    "ComparisonEvaluate",
+    "ComparisonResultCreate",
     "ItemCreate",
     "ItemUpdate",
     "MaterialCreate",
@@ -39,6 +42,12 @@ def _finite(value: float | None) -> float | None:
 def _non_negative(value: float) -> float:
     if not math.isfinite(value) or value < 0:
         raise ValueError(f"must be a finite number >= 0, got {value}")
+    return value
+
+
+def _positive(value: float) -> float:
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"must be a finite number > 0, got {value}")
     return value
 
 
@@ -212,3 +221,90 @@ def input_error(error, *, where: str | None = None) -> InputError:
         message = item["msg"].removeprefix("Value error, ")
         parts.append(f"field '{field}': {message}")
     return InputError("; ".join(parts), where=where)
+
+
+KEY_METHODS = ("procedure-a", "lcs", "median", "dl")
+PT_METHODS = ("algorithm-a", "reference", "formulation")
+
+
+class ComparisonCreate(Strict):
+    """A comparison as its pilot (or PT provider) registers it.
+
+    Key and supplementary comparisons are evaluated by ``procedure-a`` (weighted
+    mean, Cox 2002), ``lcs`` (largest consistent subset, Cox 2007), ``median`` or
+    ``dl`` (DerSimonian-Laird). Proficiency tests are scored against a consensus
+    (``algorithm-a``, ISO 13528 C.3) or an assigned value known beforehand
+    (``reference``: a reference laboratory or CRM; ``formulation``), which is
+    then required with its standard uncertainty.
+    """
+
+    code: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._/()-]+$")
+    title: str = Field(min_length=1, max_length=300)
+    kind: Literal["key", "supplementary", "proficiency"]
+    quantity: str = Field(min_length=1, max_length=64)
+    unit: str = Field(min_length=1, max_length=100)
+    nominal: Finite | None = Field(
+        None, description="the measurand's nominal value: matches it to the labs' CMC lines"
+    )
+    method: Literal["procedure-a", "lcs", "median", "dl", "algorithm-a", "reference", "formulation"]
+    alpha: float = Field(0.05, gt=0, lt=1, description="significance of the chi-squared test")
+    coverage_factor: Positive = 2.0
+    assigned_value: Finite | None = None
+    assigned_uncertainty: NonNegative | None = Field(None, description="standard uncertainty")
+    sigma_pt: Positive | None = Field(
+        None, description="standard deviation for proficiency assessment (PT; default s*)"
+    )
+    pilot: RecordId | None = None
+
+    @model_validator(mode="after")
+    def _method_fits(self):
+        proficiency = self.kind == "proficiency"
+        if proficiency and self.method not in PT_METHODS:
+            raise ValueError(f"a proficiency test is evaluated by one of {', '.join(PT_METHODS)}")
+        if not proficiency and self.method not in KEY_METHODS:
+            raise ValueError(
+                f"a {self.kind} comparison is evaluated by one of {', '.join(KEY_METHODS)}"
+            )
+        given = self.method in ("reference", "formulation")
+        if given and (self.assigned_value is None or self.assigned_uncertainty is None):
+            raise ValueError(
+                f"method '{self.method}' needs assigned_value and assigned_uncertainty"
+            )
+        if not given and (self.assigned_value is not None or self.assigned_uncertainty is not None):
+            raise ValueError(
+                f"method '{self.method}' computes the reference value: leave out assigned_value"
+            )
+        if given and self.sigma_pt is None:
+            raise ValueError(f"method '{self.method}' needs sigma_pt")
+        if not proficiency and self.sigma_pt is not None:
+            raise ValueError("sigma_pt belongs to proficiency tests")
+        return self
+
+
+class ComparisonResultCreate(Strict):
+    """One laboratory's result: value, standard uncertainty and unit (all required)."""
+
+    value: Finite
+    uncertainty: Annotated[float, AfterValidator(_positive)] = Field(
+        description="standard uncertainty u(x), > 0"
+    )
+    unit: str = Field(min_length=1, max_length=100)
+    dof: Positive | None = None
+    include: bool = Field(True, description="whether the result enters the reference value")
+    laboratory: RecordId | None = Field(
+        None, description="the participant (a pilot or admin entering a result for a lab)"
+    )
+
+
+class ComparisonEvaluate(Strict):
+    """Evaluate now, optionally by another method than registered (e.g. LCS after a failed
+    chi-squared check) and excluding results from the reference value."""
+
+    method: (
+        Literal["procedure-a", "lcs", "median", "dl", "algorithm-a", "reference", "formulation"]
+        | None
+    ) = None
+    exclude: list[RecordId] = Field(
+        default_factory=list, description="laboratories left out of the reference value"
+    )
+    evaluated_on: dt.date | None = None

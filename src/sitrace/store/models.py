@@ -33,6 +33,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 __all__ = [
+    "COMPARISON_KINDS",
+    "COMPARISON_METHODS",
     "ORGANISATION_KINDS",
     "ROLES",
     "STANDARD_LEVELS",
@@ -43,6 +45,8 @@ __all__ = [
     "CalibrationMaterial",
     "CalibrationPoint",
     "CalibrationStandard",
+    "Comparison",
+    "ComparisonResult",
     "IssuedCertificate",
     "Item",
     "LedgerCheckpoint",
@@ -59,6 +63,10 @@ ORGANISATION_KINDS = ("nmi", "calibration_lab", "owner", "regulator", "platform"
 ROLES = ("admin", "lab", "owner", "regulator", "auditor")
 STANDARD_LEVELS = ("si_realization", "national_primary", "reference", "working")
 STATUSES = ("in_service", "out_of_tolerance", "withdrawn")
+COMPARISON_KINDS = ("key", "supplementary", "proficiency")
+COMPARISON_METHODS = (
+    "procedure-a", "lcs", "median", "dl", "algorithm-a", "reference", "formulation",
+)  # fmt: skip
 
 Id = BigInteger().with_variant(Integer, "sqlite")
 
@@ -321,6 +329,77 @@ class IssuedCertificate(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
 
     calibration: Mapped[Calibration] = relationship()
+
+
+class Comparison(Timestamped, Base):
+    """An interlaboratory comparison: a key or supplementary comparison, or a PT round.
+
+    The pilot (or PT provider) creates it with the measurand (quantity, unit,
+    nominal value) and how it will be evaluated; participants submit results;
+    the pilot evaluates it, which stores the ``outcome`` (reference or assigned
+    value, its uncertainty, the consistency check) and scores every result.
+    """
+
+    __tablename__ = "comparison"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {COMPARISON_KINDS}", name="kind"),
+        CheckConstraint(f"method IN {COMPARISON_METHODS}", name="method"),
+        CheckConstraint("status IN ('open', 'evaluated')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(16))
+    pilot_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    quantity: Mapped[str] = mapped_column(String(64))
+    unit: Mapped[str] = mapped_column(String(100))
+    nominal: Mapped[float | None] = mapped_column(Float)
+    method: Mapped[str] = mapped_column(String(16))
+    alpha: Mapped[float] = mapped_column(Float, default=0.05)
+    coverage_factor: Mapped[float] = mapped_column(Float, default=2.0)
+    assigned_value: Mapped[float | None] = mapped_column(Float)
+    assigned_uncertainty: Mapped[float | None] = mapped_column(Float)
+    sigma_pt: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    evaluated_on: Mapped[dt.date | None] = mapped_column(Date)
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    pilot: Mapped[Organisation] = relationship()
+    results: Mapped[list[ComparisonResult]] = relationship(
+        back_populates="comparison", order_by="ComparisonResult.id"
+    )
+
+
+class ComparisonResult(Timestamped, Base):
+    """One laboratory's result in a comparison, and after evaluation its scores.
+
+    ``value`` and ``uncertainty`` (standard) are in the comparison's unit; a
+    result reported in another unit keeps what was reported in ``reported``.
+    ``scores`` holds the degree of equivalence (key comparisons) or the z, z',
+    zeta and En scores (PT); ``cmc`` whether the result supports the
+    laboratory's CMC for the measurand, and ``cmc_supported`` its verdict (None
+    when no scope line covers the measurand) for queries.
+    """
+
+    __tablename__ = "comparison_result"
+    __table_args__ = (UniqueConstraint("comparison_id", "laboratory_id", name="participant"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comparison_id: Mapped[int] = mapped_column(ForeignKey("comparison.id"), index=True)
+    laboratory_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    value: Mapped[float] = mapped_column(Float)
+    uncertainty: Mapped[float] = mapped_column(Float)
+    dof: Mapped[float | None] = mapped_column(Float)
+    include: Mapped[bool] = mapped_column(Boolean, default=True)
+    reported: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    evaluation: Mapped[str | None] = mapped_column(String(32))
+    scores: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    cmc: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    cmc_supported: Mapped[bool | None] = mapped_column(Boolean)
+
+    comparison: Mapped[Comparison] = relationship(back_populates="results")
+    laboratory: Mapped[Organisation] = relationship()
 
 
 class Share(Base):
