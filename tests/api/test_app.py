@@ -84,6 +84,7 @@ def test_the_openapi_document_lists_every_route(empty_client):
         ("post", "/comparisons"),
         ("get", "/comparisons/cmc-flags"),
         ("get", "/comparisons/{comparison_id}"),
+        ("get", "/comparisons/{comparison_id}/report"),
         ("post", "/comparisons/{comparison_id}/results"),
         ("post", "/comparisons/{comparison_id}/evaluate"),
         ("post", "/certificates/verify"),

@@ -312,3 +312,17 @@ def test_owners_and_regulators_do_not_register_comparisons(client, world):
     for user in ("owner", "regulator", "auditor"):
         response = client.post(f"{API}/comparisons", json=KEY, headers=world.auth(user))
         assert_problem(response, 403)
+
+
+def test_an_evaluated_comparison_has_an_html_report_with_its_plots(client, world):
+    cid = _run(client, world)
+    not_yet = client.get(f"{API}/comparisons/{cid}/report", headers=world.auth("nmi"))
+    assert "has not been evaluated" in assert_problem(not_yet, 409)["detail"]
+    _evaluate(client, world, cid)
+    report = client.get(f"{API}/comparisons/{cid}/report", headers=world.auth("lab_b"))
+    assert report.status_code == 200, report.text
+    assert report.headers["content-type"].startswith("text/html")
+    page = report.text
+    assert "EURAMET.EM-K1.x" in page and page.count("<svg") == 3
+    assert all(code in page for code in ("NMI", "LABA", "LABB"))
+    assert_problem(client.get(f"{API}/comparisons/{cid}/report", headers=world.auth("owner")), 404)

@@ -113,6 +113,12 @@ def _print_demo(summary, host: str, port: int) -> None:
         f"recall list:   {base}/standards/{summary.out_of_tolerance_standard}/recall "
         f"({len(summary.recalled_items)} items)"
     )
+    if summary.comparisons:
+        key, pt = summary.comparisons[:2]
+        console.print(
+            f"comparisons:   {base}/comparisons/{key}/report, {base}/comparisons/{pt}/report; "
+            f"CMC flags: {base}/comparisons/cmc-flags"
+        )
     if summary.certificates:
         first = summary.certificates[0]
         console.print(

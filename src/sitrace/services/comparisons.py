@@ -51,6 +51,7 @@ __all__ = [
     "CmcCheck",
     "cmc_flags_query",
     "comparison_detail",
+    "comparison_report_html",
     "comparisons_query",
     "create_comparison",
     "evaluate_comparison",
@@ -376,7 +377,8 @@ def _cmc_check(
     return CmcCheck(line.id, cmc, demonstrated, not reasons, tuple(reasons))
 
 
-def _key_evaluation(comparison, rows, codes, method, excluded):
+def _key_result(comparison, rows, codes, method, excluded):
+    """The participants and the pure key-comparison evaluation of stored results."""
     entries = [
         Participant(
             codes[r.laboratory_id],
@@ -388,9 +390,12 @@ def _key_evaluation(comparison, rows, codes, method, excluded):
         for r in rows
     ]
     if method == "procedure-a" or method == "lcs":
-        result = KEY_EVALUATORS[method](entries, alpha=comparison.alpha)
-    else:
-        result = KEY_EVALUATORS[method](entries)
+        return entries, KEY_EVALUATORS[method](entries, alpha=comparison.alpha)
+    return entries, KEY_EVALUATORS[method](entries)
+
+
+def _key_evaluation(comparison, rows, codes, method, excluded):
+    _entries, result = _key_result(comparison, rows, codes, method, excluded)
     outcome = result.to_dict()
     outcome["degrees_of_equivalence"] = [
         {**doe.to_dict(), "included": doe.included} for doe in result.degrees_of_equivalence
@@ -415,7 +420,8 @@ def _key_evaluation(comparison, rows, codes, method, excluded):
     return outcome, scores
 
 
-def _pt_evaluation(comparison, rows, codes, method, excluded):
+def _pt_result(comparison, rows, codes, method, excluded):
+    """The pure ISO 13528 evaluation of a PT round's stored results."""
     entering = [r.value for r in rows if r.include and r.laboratory_id not in excluded]
     if method == "algorithm-a":
         assigned = consensus_value(entering, where=f"comparison '{comparison.code}'")
@@ -437,7 +443,7 @@ def _pt_evaluation(comparison, rows, codes, method, excluded):
             f"method '{method}' needs sigma_pt", where=f"comparison '{comparison.code}'"
         )
     k = comparison.coverage_factor
-    evaluation = evaluate_participants(
+    return evaluate_participants(
         [
             ParticipantResult(codes[r.laboratory_id], r.value, r.uncertainty, k * r.uncertainty)
             for r in rows
@@ -446,6 +452,10 @@ def _pt_evaluation(comparison, rows, codes, method, excluded):
         sigma,
         coverage_factor=k,
     )
+
+
+def _pt_evaluation(comparison, rows, codes, method, excluded):
+    evaluation = _pt_result(comparison, rows, codes, method, excluded)
     outcome = {"method": method, **evaluation.to_dict()}
     outcome.pop("scores")
     scores = {}
@@ -459,6 +469,11 @@ def _pt_evaluation(comparison, rows, codes, method, excluded):
         problem = f"the result is not equivalent: {'; '.join(problems)}" if problems else None
         scores[row.id] = (verdict, score.to_dict(), problem)
     return outcome, scores
+
+
+def _codes(session: Session, laboratories: set[int]) -> dict[int, str]:
+    query = select(m.Organisation.id, m.Organisation.code)
+    return dict(session.execute(query.where(m.Organisation.id.in_(laboratories))).all())
 
 
 def evaluate_comparison(
@@ -492,13 +507,7 @@ def evaluate_comparison(
                 f"evaluation by '{method}' needs at least {needed} results, got {len(rows)}",
                 where=where,
             )
-        codes = dict(
-            session.execute(
-                select(m.Organisation.id, m.Organisation.code).where(
-                    m.Organisation.id.in_(participants)
-                )
-            ).all()
-        )
+        codes = _codes(session, participants)
         excluded = set(data.exclude)
         evaluate = _pt_evaluation if proficiency else _key_evaluation
         try:
@@ -524,3 +533,30 @@ def evaluate_comparison(
         session.flush()
         writes = [("evaluate", comparison), *(("evaluate", row) for row in rows)]
         return _finish(dc, session, actor, writes, comparison_detail(session, actor, comparison))
+
+
+def comparison_report_html(session: Session, actor: Actor, comparison_id: int) -> str:
+    """The evaluated comparison as a self-contained HTML report (tables and plots).
+
+    The evaluation is recomputed from the stored results by the stored method and
+    exclusions (the methods are deterministic), so the report shows the same
+    numbers as the stored outcome, with the participants' data for the plots.
+    """
+    from ..comparisons.report import key_comparison_html, proficiency_html
+
+    comparison = get_comparison(session, actor, comparison_id)
+    if comparison.status != "evaluated":
+        raise ConflictError(
+            f"comparison '{comparison.code}' has not been evaluated: no report yet",
+            where=f"comparison {comparison.id}",
+        )
+    rows = list(comparison.results)
+    codes = _codes(session, {r.laboratory_id for r in rows})
+    by_code = {code: lab for lab, code in codes.items()}
+    excluded = {by_code[code] for code in (comparison.outcome or {}).get("excluded_by_pilot", [])}
+    title = f"{comparison.code}: {comparison.title}"
+    if comparison.kind == "proficiency":
+        evaluation = _pt_result(comparison, rows, codes, comparison.method, excluded)
+        return proficiency_html(evaluation, title=title, unit=comparison.unit)
+    entries, result = _key_result(comparison, rows, codes, comparison.method, excluded)
+    return key_comparison_html(entries, result, title=title, unit=comparison.unit)

@@ -10,7 +10,12 @@ purpose:
 - one broken chain: a pressure gauge calibrated with a working standard whose
   own calibration had expired;
 - one standard found out of tolerance (a 20 kg F1 weight set) with the recall
-  list of every scale it calibrated since its last good calibration.
+  list of every scale it calibrated since its last good calibration;
+- a national comparison of 1 kg weights piloted by the NMI and evaluated by
+  procedure A, where the NMI's CMC is flagged (smaller than the uncertainty it
+  demonstrated), and a pressure proficiency test scored against the NMI's
+  reference value, where one laboratory's z score is questionable and its En
+  unsatisfactory (its CMC is flagged too).
 
 Values follow OIML R 111 (weights: E1/F1 maximum permissible errors, U <= MPE/3)
 and OIML R 76 (non-automatic weighing instruments, class III); they are
@@ -31,6 +36,7 @@ from .access import SYSTEM, Actor
 from .calibrations import record_calibration
 from .certificates import issue_certificate
 from .chains import mark_out_of_tolerance
+from .comparisons import create_comparison, evaluate_comparison, submit_result
 from .datacentre import DataCentre
 from .registry import (
     add_accreditation,
@@ -42,6 +48,9 @@ from .registry import (
 from .schemas import (
     AccreditationCreate,
     CalibrationCreate,
+    ComparisonCreate,
+    ComparisonEvaluate,
+    ComparisonResultCreate,
     ItemCreate,
     OrganisationCreate,
     PointCreate,
@@ -67,6 +76,8 @@ class DemoSummary:
     recalled_items: tuple[str, ...] = ()
     certificates: list[int] = field(default_factory=list)
     """Ids of the signed DCCs issued (the latest calibrations of the first instruments)."""
+    comparisons: list[int] = field(default_factory=list)
+    """Ids of the evaluated comparisons (a national comparison, a PT round)."""
 
 
 def _model(
@@ -612,9 +623,62 @@ def seed_demo(
     )
     s.summary.out_of_tolerance_standard = f1b
     s.summary.recalled_items = tuple(recalled.items)
+    s.progress("comparisons")
+    _comparisons(s, today)
     if dc.dcc_identity is not None:
         s.progress("digital calibration certificates")
         for calibration in to_certify:
             written = issue_certificate(dc, elab, calibration)
             s.summary.certificates.append(written.record["id"])
     return s.summary
+
+
+def _comparisons(s: _Seeder, today: dt.date) -> None:
+    """A national comparison of 1 kg weights and a pressure PT round, both evaluated."""
+    nim, rlab, elab = s.labs["NIM"], s.labs["RLAB"], s.labs["ELAB"]
+    key = create_comparison(
+        s.dc,
+        nim,
+        ComparisonCreate(
+            code="NIM-M.M-S1",
+            title="National comparison of 1 kg stainless-steel weights",
+            kind="supplementary",
+            quantity="mass",
+            unit="\\kilogram",
+            nominal=1.0,
+            method="procedure-a",
+        ),
+    ).record["id"]
+    for lab, value, u in (
+        (nim, 1.000000021, 1.0e-8),
+        (rlab, 1.0000000265, 4.0e-8),
+        (elab, 1.00000031, 4.5e-7),
+    ):
+        submit_result(
+            s.dc, lab, key, ComparisonResultCreate(value=value, uncertainty=u, unit="\\kilogram")
+        )
+    evaluate_comparison(s.dc, nim, key, ComparisonEvaluate(evaluated_on=today - 60 * DAY))
+    pt = create_comparison(
+        s.dc,
+        SYSTEM,
+        ComparisonCreate(
+            code="PT-2026-P1",
+            title="Proficiency test: gauge pressure 1 MPa",
+            kind="proficiency",
+            quantity="pressure",
+            unit="\\mega\\pascal",
+            nominal=1.0,
+            method="reference",
+            assigned_value=1.000012,
+            assigned_uncertainty=2.0e-6,
+            sigma_pt=5.0e-4,
+            pilot=s.summary.organisations["PLATFORM"],
+        ),
+    ).record["id"]
+    for lab, value, u, unit in (
+        (rlab, 1000.05, 0.04, "\\kilo\\pascal"),
+        (elab, 1.00125, 2.5e-4, "\\mega\\pascal"),
+    ):
+        submit_result(s.dc, lab, pt, ComparisonResultCreate(value=value, uncertainty=u, unit=unit))
+    evaluate_comparison(s.dc, SYSTEM, pt, ComparisonEvaluate(evaluated_on=today - 30 * DAY))
+    s.summary.comparisons.extend((key, pt))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import HTMLResponse
 
 from ...services import comparisons, records
 from ...services.schemas import ComparisonCreate, ComparisonEvaluate, ComparisonResultCreate
@@ -66,6 +67,14 @@ def get_comparison(
     row = comparisons.get_comparison(session, actor, comparison_id)
     response.headers["ETag"] = etag(row.version)
     return comparisons.comparison_detail(session, actor, row)
+
+
+@router.get("/{comparison_id}/report", response_class=HTMLResponse)
+def comparison_report(comparison_id: RecordId, session: SessionDep, actor: CurrentActor) -> str:
+    """The evaluated comparison as a self-contained HTML page: the outcome, a table of the
+    results with their scores, and plots (degrees of equivalence, ranked results, kernel
+    density; for a PT round, the scores against their warning and action limits)."""
+    return comparisons.comparison_report_html(session, actor, comparison_id)
 
 
 @router.post("/{comparison_id}/results", status_code=201)
