@@ -6,6 +6,7 @@ import typer
 
 from .. import __version__
 from .compare import compare
+from .comparison import comparison_app
 from .datacentre import db_app, ledger_app, org_app, serve, user_app
 from .dcc import dcc_app
 from .transfer import export_command, import_command
@@ -31,6 +32,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
 app.add_typer(dcc_app, name="dcc")
+app.add_typer(comparison_app, name="comparison")
 
 
 def _version(value: bool) -> None:
