@@ -1,0 +1,297 @@
+"""Unit tests of sitrace.meters.estimate on small hand-made areas."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sitrace.errors import InputError
+from sitrace.meters.estimate import (
+    ESTIMATE_COLUMNS,
+    AreaEstimate,
+    area_design,
+    estimate_area,
+    rls_init,
+    rls_update,
+)
+from sitrace.meters.model import AreaSeries
+
+EPS = np.array([0.01, -0.02, 0.005, 0.0, 0.03, -0.01])  # true meter errors (fractions)
+EPS0 = 0.002  # master meter error
+A, B = 0.05, 2e-4  # fixed loss per interval (kWh), variable-loss coefficient
+
+
+def make_area(
+    *, days: int = 10, eps=EPS, noise: float = 0.0, seed: int = 0, loss: bool = True
+) -> tuple[AreaSeries, np.ndarray]:
+    """Hand-made area: independent random profiles, exact balance plus optional noise."""
+    rng = np.random.default_rng(seed)
+    t = days * 96
+    n = len(eps)
+    hours = (np.arange(t) % 96) / 4
+    shape = 1 + 0.5 * np.sin(2 * np.pi * (hours[:, None] - rng.uniform(0, 24, n)) / 24)
+    true = shape * rng.lognormal(0, 0.4, (t, n)) * rng.uniform(0.1, 0.4, n)
+    x = (1 + np.asarray(eps)) * true
+    q = x.sum(axis=1) ** 2
+    y = (1 + EPS0) * (true.sum(axis=1) + (A + B * q if loss else 0.0))
+    y = y * (1 + noise * rng.standard_normal(t))
+    ts = np.datetime64("2024-01-01T00:15", "ns") + np.arange(t) * np.timedelta64(15, "m")
+    series = AreaSeries("A1", ts, y, x, tuple(f"m{j}" for j in range(n)), 15)
+    return series, x
+
+
+def rebalance(series: AreaSeries, customers: np.ndarray, eps=EPS) -> AreaSeries:
+    """The same area with new customer readings and a master that balances them exactly
+    (no line loss: estimate with loss="none")."""
+    master = (1 + EPS0) * (customers / (1 + np.asarray(eps))).sum(axis=1)
+    return AreaSeries("A1", series.timestamps, master, customers, series.meters, 15)
+
+
+def errors(est: AreaEstimate) -> np.ndarray:
+    return np.array([m.error_percent for m in est.meters])
+
+
+# --------------------------------------------------------------------- exact recovery
+
+
+@pytest.mark.parametrize(
+    ("method", "options"),
+    [
+        ("ols", {}),
+        ("ridge", {"ridge_lambda": 1e-12}),
+        ("rls", {"forgetting": 1.0, "prior_weight": 1e-12}),
+        ("robust", {}),
+    ],
+)
+def test_noise_free_recovery_every_method(method, options):
+    series, _ = make_area()
+    est = estimate_area(series, method=method, master_error_percent=100 * EPS0, **options)
+    assert np.max(np.abs(errors(est) - 100 * EPS)) < 1e-4  # pp
+    assert est.fixed_loss_kwh == pytest.approx((1 + EPS0) * A, rel=1e-6)
+    assert est.loss_coefficient == pytest.approx((1 + EPS0) * B, rel=1e-6)
+    assert all(m.status == "ok" for m in est.meters)
+    assert est.intervals_used == series.n_intervals
+
+
+def test_relative_error_does_not_depend_on_the_master_error():
+    series, _ = make_area()
+    a = estimate_area(series, master_error_percent=0.0)
+    b = estimate_area(series, master_error_percent=0.5)
+    rel_a = [m.relative_error_percent for m in a.meters]
+    rel_b = [m.relative_error_percent for m in b.meters]
+    np.testing.assert_allclose(rel_a, rel_b, rtol=0, atol=1e-10)
+    # absolute errors shift by the master error: (1 + ε0)/θ − 1
+    theta = (1 + EPS0) / (1 + EPS)
+    np.testing.assert_allclose(errors(b), 100 * (1.005 / theta - 1), atol=1e-6)
+    med = np.median(1 + EPS)
+    np.testing.assert_allclose(rel_a, 100 * ((1 + EPS) / med - 1), atol=1e-6)
+
+
+def test_ridge_tends_to_ols_and_shrinks_toward_one():
+    series, _ = make_area(noise=0.01, seed=3)
+    ols = estimate_area(series, method="ols")
+    small = estimate_area(series, method="ridge", ridge_lambda=1e-10)
+    big = estimate_area(series, method="ridge", ridge_lambda=10.0)
+    np.testing.assert_allclose(small.theta, ols.theta, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(small.covariance, ols.covariance, rtol=1e-6, atol=0)
+    n = series.n_meters
+    assert np.all(np.abs(big.theta[:n] - 1) < np.abs(ols.theta[:n] - 1))
+
+
+def test_rls_with_forgetting_one_equals_ols_and_does_not_depend_on_blocks():
+    series, _ = make_area(noise=0.01, seed=4)
+    ols = estimate_area(series, method="ols", covariance="classical")
+    rls = estimate_area(series, method="rls", covariance="classical", prior_weight=1e-9)
+    np.testing.assert_allclose(rls.theta, ols.theta, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(rls.covariance, ols.covariance, rtol=1e-5, atol=0)
+    design = area_design(series)
+    prior = design.prior_theta
+    whole = rls_update(rls_init(design.n_params, prior_theta=prior), design.x, design.y)
+    state = rls_init(design.n_params, prior_theta=prior)
+    for lo in range(0, design.x.shape[0], 96):
+        state = rls_update(state, design.x[lo : lo + 96], design.y[lo : lo + 96])
+    np.testing.assert_allclose(state.theta, whole.theta, rtol=0, atol=1e-10)
+    assert state.blocks == 10 and state.intervals == design.x.shape[0]
+
+
+def test_rls_forgetting_follows_a_change():
+    # meter 0 changes its error from +1 % to +5 % after day 20 of 40
+    series, _ = make_area(days=40, noise=0.0, loss=False)
+    late = np.arange(series.n_intervals) >= 20 * 96
+    customers = series.customers.copy()
+    customers[late, 0] *= 1.05 / 1.01
+    # the master sees the true energy: unchanged
+    changed = AreaSeries("A1", series.timestamps, series.master, customers, series.meters, 15)
+    opts = {"method": "rls", "loss": "none", "master_error_percent": 100 * EPS0}
+    keep = estimate_area(changed, forgetting=1.0, **opts)
+    forget = estimate_area(changed, forgetting=0.5, **opts)
+    assert keep.meters[0].error_percent == pytest.approx(3, abs=1.5)  # an average
+    assert forget.meters[0].error_percent == pytest.approx(5, abs=0.1)
+
+
+# --------------------------------------------------------------------- covariance
+
+
+def test_ols_covariance_matches_normal_equations():
+    series, _ = make_area(noise=0.01, seed=5)
+    est = estimate_area(series, method="ols", covariance="classical")
+    n = series.n_meters
+    x = np.hstack(
+        [series.customers, np.ones((series.n_intervals, 1)), series.customers.sum(1)[:, None] ** 2]
+    )
+    y = series.master
+    xtx = x.T @ x
+    theta = np.linalg.solve(xtx, x.T @ y)
+    r = y - x @ theta
+    s2 = r @ r / (x.shape[0] - x.shape[1])
+    cov = s2 * np.linalg.inv(xtx)
+    np.testing.assert_allclose(est.theta, theta, rtol=1e-9)
+    np.testing.assert_allclose(est.covariance, cov, rtol=1e-6)
+    # delta method: u(ε) = (1 + ε0) u(θ)/θ²  (ε0 = 0 here)
+    u = np.sqrt(np.diag(cov))[:n] / theta[:n] ** 2
+    np.testing.assert_allclose([m.u_percent for m in est.meters], 100 * u, rtol=1e-6)
+    # HC1: (XᵀX)⁻¹ Xᵀ diag(r²) X (XᵀX)⁻¹ · T/(T − p)
+    hc = estimate_area(series, method="ols", covariance="hc1")
+    inv = np.linalg.inv(xtx)
+    t, p = x.shape
+    hc1 = inv @ (x * r[:, None] ** 2).T @ x @ inv * t / (t - p)
+    np.testing.assert_allclose(hc.covariance, hc1, rtol=1e-6)
+
+
+def test_robust_downweights_outlier_intervals():
+    series, _ = make_area(noise=0.002, seed=6)
+    master = series.master.copy()
+    rng = np.random.default_rng(0)
+    bad = rng.choice(series.n_intervals, 40, replace=False)
+    master[bad] *= 1.5  # spikes in 4 % of the intervals
+    spiky = AreaSeries("A1", series.timestamps, master, series.customers, series.meters, 15)
+    ols = estimate_area(spiky, method="ols", min_share=0)
+    rob = estimate_area(spiky, method="robust", min_share=0)
+    err_ols = np.abs(errors(ols) - 100 * EPS).max()
+    err_rob = np.abs(errors(rob) - 100 * EPS).max()
+    # the robust fit stays within its noise (u ≈ 0.3 pp here); least squares does not
+    assert err_rob < 1.0
+    assert err_ols > 5.0
+
+
+# --------------------------------------------------------------------- identifiability
+
+
+def test_collinear_profiles_are_not_estimable():
+    series, _ = make_area(loss=False)
+    customers = series.customers.copy()
+    customers[:, 1] = 0.5 * customers[:, 0]  # an exact multiple
+    twin = rebalance(series, customers)
+    est = estimate_area(twin, loss="none", master_error_percent=100 * EPS0)
+    assert est.meters[0].status == "not_estimable"
+    assert est.meters[1].status == "not_estimable"
+    assert "collinear" in est.meters[0].reason
+    assert np.isnan(est.meters[0].error_percent)
+    # the others are still resolved
+    assert all(m.status == "ok" for m in est.meters[2:])
+    np.testing.assert_allclose(errors(est)[2:], 100 * EPS[2:], atol=1e-6)
+
+
+def test_zero_consumption_is_not_estimable():
+    series, _ = make_area(loss=False)
+    customers = series.customers.copy()
+    customers[:, 2] = 0.0  # vacant
+    vacant = rebalance(series, customers)
+    est = estimate_area(vacant, loss="none", master_error_percent=100 * EPS0)
+    assert est.meters[2].status == "not_estimable"
+    assert "near-zero consumption" in est.meters[2].reason
+    others = [m for m in est.meters if m.meter != "m2"]
+    assert all(m.status == "ok" for m in others)
+
+
+def test_too_few_intervals_for_the_area_size():
+    series, _ = make_area(days=1)
+    short = AreaSeries(
+        "A1", series.timestamps[:30], series.master[:30], series.customers[:30], series.meters, 15
+    )
+    est = estimate_area(short)  # 30 intervals < 5 × (6 + 2)
+    assert all(m.status == "not_estimable" for m in est.meters)
+    assert "too few intervals" in est.meters[0].reason
+    assert np.isnan(est.residual_sd)
+
+
+def test_large_uncertainty_is_not_estimable():
+    series, _ = make_area(noise=0.05, seed=7, days=2)
+    est = estimate_area(series, max_u_percent=1.0)
+    large = [m for m in est.meters if m.u_percent > 1.0]
+    assert large and all(m.status == "not_estimable" for m in large)
+    assert "cannot be judged" in large[0].reason
+
+
+def test_missing_readings_drop_intervals_and_replacements_are_two_columns():
+    series, _ = make_area(days=6)
+    t = series.n_intervals
+    customers = series.customers.copy()
+    master = series.master.copy()
+    master[10:20] = np.nan  # ten missing master readings
+    customers[100, 3] = np.nan  # one missing customer reading
+    # meter m5 replaced at interval 300: old id until 299, new id from 300
+    new = np.full(t, np.nan)
+    new[300:] = customers[300:, 5]
+    customers[300:, 5] = np.nan
+    cols = np.hstack([customers, new[:, None]])
+    meters = (*series.meters, "m5r")
+    replaced = AreaSeries("A1", series.timestamps, master, cols, meters, 15)
+    est = estimate_area(replaced, master_error_percent=100 * EPS0)
+    assert est.intervals_missing == 11
+    assert est.intervals_used == t - 11
+    assert est.meter("m5").intervals_used == 300 - 11
+    assert est.meter("m5r").intervals_used == t - 300
+    assert est.meter("m5r").error_percent == pytest.approx(100 * EPS[5], abs=1e-4)
+
+
+def test_to_frame_follows_the_file_contract():
+    series, _ = make_area()
+    frame = estimate_area(series).to_frame()
+    assert tuple(frame.columns) == ESTIMATE_COLUMNS
+    assert len(frame) == series.n_meters
+    assert set(frame["status"]) <= {"ok", "flagged", "not_estimable"}
+    assert frame["intervals_used"].dtype == np.int64
+    assert "reason" in estimate_area(series).to_frame(details=True)
+
+
+def test_results_are_read_only():
+    series, _ = make_area()
+    est = estimate_area(series)
+    with pytest.raises(ValueError):
+        est.theta[0] = 2.0
+
+
+# --------------------------------------------------------------------- bad options
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"method": "lasso"}, "method must be one of 'ols', 'ridge', 'rls', 'robust', got 'lasso'"),
+        ({"loss": "cubic"}, "loss must be one of"),
+        ({"forgetting": 1.5}, r"forgetting must be in \(0, 1\], got 1.5"),
+        ({"forgetting": 0.0}, r"forgetting must be in \(0, 1\]"),
+        ({"ridge_lambda": -1.0}, "ridge_lambda must be >= 0, got -1.0"),
+        ({"master_error_percent": float("nan")}, "master_error_percent must be finite"),
+        ({"covariance": "hc9"}, "covariance must be one of 'hc1', 'classical'"),
+        ({"confidence": 1.0}, r"confidence must be in \[0.5, 1\)"),
+        ({"max_iterations": 0}, "max_iterations must be a positive integer"),
+    ],
+)
+def test_bad_options_are_refused_in_words(options, message):
+    series, _ = make_area(days=2)
+    with pytest.raises(InputError, match=message):
+        estimate_area(series, **options)
+
+
+def test_bad_rls_blocks_are_refused_in_words():
+    state = rls_init(3)
+    with pytest.raises(InputError, match=r"x_block must have shape \(m, 3\), got \(4, 2\)"):
+        rls_update(state, np.ones((4, 2)), np.ones(4))
+    with pytest.raises(InputError, match="must be finite"):
+        rls_update(state, np.full((2, 3), np.nan), np.ones(2))
+    with pytest.raises(InputError, match="n_params must be a positive integer"):
+        rls_init(0)
+    with pytest.raises(InputError, match="series must be an AreaSeries"):
+        estimate_area("not a series")
