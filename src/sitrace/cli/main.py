@@ -9,6 +9,7 @@ from .compare import compare
 from .comparison import comparison_app
 from .datacentre import db_app, ledger_app, org_app, serve, user_app
 from .dcc import dcc_app
+from .meters import meters_app
 from .transfer import export_command, import_command
 from .uncertainty import uncertainty
 
@@ -33,6 +34,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
 app.add_typer(dcc_app, name="dcc")
 app.add_typer(comparison_app, name="comparison")
+app.add_typer(meters_app, name="meters")
 
 
 def _version(value: bool) -> None:
