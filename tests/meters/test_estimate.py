@@ -295,3 +295,26 @@ def test_bad_rls_blocks_are_refused_in_words():
         rls_init(0)
     with pytest.raises(InputError, match="series must be an AreaSeries"):
         estimate_area("not a series")
+
+
+def test_lost_readings_in_a_large_area_are_imputed_not_the_interval_dropped():
+    # 200 meters, each reading lost with probability 1 %: only 0.99^200 ≈ 13 % of the
+    # intervals are complete; the lost readings of the others are imputed
+    eps = np.random.default_rng(5).normal(0, 0.005, 200)
+    series, x = make_area(days=20, eps=eps, noise=0.005, seed=5)
+    lost = np.random.default_rng(6).random(x.shape) < 0.01
+    holed = AreaSeries("A1", series.timestamps, series.master, np.where(lost, np.nan, x),
+                       series.meters, 15)  # fmt: skip
+    complete = int((~lost.any(axis=1)).sum())
+    listwise = area_design(holed, max_imputed_share=0.0)
+    assert listwise.n_params == 202 and listwise.x.shape[0] == complete
+    imputed = area_design(holed)
+    assert imputed.x.shape[0] > 0.9 * series.n_intervals
+    assert imputed.imputed.sum() > 0
+    est = estimate_area(holed, master_error_percent=100 * EPS0)
+    # a meter's intervals_used counts its own readings, not the imputed ones
+    used_rows = imputed.rows
+    assert est.meter("m0").intervals_used == int((~lost[used_rows, 0]).sum())
+    err = errors(est) - 100 * eps
+    u = np.array([m.u_percent for m in est.meters])
+    assert np.mean(np.abs(err) <= 2 * u) >= 0.9
