@@ -284,7 +284,17 @@ def check_readings(
         out[name] = _check_values(df[name].reset_index(drop=True), name, df, source)
     if QUALITY in df.columns:
         quality = df[QUALITY].reset_index(drop=True)
-        out[QUALITY] = quality.where(quality.isna(), quality.astype(str)).to_numpy()
+        names = (
+            [str(c) for c in quality.cat.categories]
+            if isinstance(quality.dtype, pd.CategoricalDtype)
+            else []
+        )
+        if names and len(set(names)) == len(names):  # text on the categories only
+            out[QUALITY] = pd.Categorical.from_codes(
+                quality.cat.codes.to_numpy(), categories=pd.Index(names, dtype=object)
+            )
+        else:
+            out[QUALITY] = quality.where(quality.isna(), quality.astype(str)).to_numpy()
 
     # one role per (area, meter): distinct (meter key, role) pairs, as integers
     key = meter_keys(out)

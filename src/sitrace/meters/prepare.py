@@ -578,6 +578,8 @@ def _order(key: np.ndarray, t: np.ndarray) -> np.ndarray:
 
 def _take(rows: dict[str, np.ndarray], selection: np.ndarray) -> dict[str, np.ndarray]:
     """The same rows selected (boolean mask) or reordered (index array) in every column."""
+    if selection.dtype == bool and selection.all():  # nothing dropped: no copies
+        return rows
     return {name: column[selection] for name, column in rows.items()}
 
 
