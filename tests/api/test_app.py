@@ -89,6 +89,15 @@ def test_the_openapi_document_lists_every_route(empty_client):
         ("post", "/comparisons/{comparison_id}/evaluate"),
         ("post", "/certificates/verify"),
         ("post", "/certificates/validate"),
+        ("post", "/meters/estimates"),
+        ("get", "/meters/alerts"),
+        ("get", "/meters/alerts/{alert_id}"),
+        ("post", "/meters/alerts/{alert_id}/work-orders"),
+        ("get", "/meters/work-orders"),
+        ("post", "/meters/work-orders/{work_order_id}/verification"),
+        ("post", "/meters/lots"),
+        ("get", "/meters/lots"),
+        ("get", "/meters/validation"),
     }
     for kind in ("standards", "instruments"):
         expected |= {

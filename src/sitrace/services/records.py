@@ -192,6 +192,51 @@ def comparison_result(row: m.ComparisonResult) -> dict[str, Any]:
     }
 
 
+METER_ALERT_FIELDS = (
+    "area", "meter", "kind", "error_percent", "u_percent", "relative_error_percent",
+    "mpe_percent", "intervals_used", "reason", "status",
+)  # fmt: skip
+
+
+def meter_alert(row: m.MeterAlert) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": row.id, "owner": row.owner_id, "item": row.item_id}
+    data.update({name: getattr(row, name) for name in METER_ALERT_FIELDS})
+    data["window_end"] = _date(row.window_end)
+    data["validation"] = row.validation
+    data["version"] = row.version
+    return data
+
+
+def work_order(row: m.WorkOrder) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "alert": row.alert_id,
+        "owner": row.owner_id,
+        "laboratory": row.laboratory_id,
+        "item": row.item_id,
+        "status": row.status,
+        "calibration": row.calibration_id,
+        "version": row.version,
+    }
+
+
+def meter_lot(row: m.MeterLot) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "owner": row.owner_id,
+        "manufacturer": row.manufacturer,
+        "model": row.model,
+        "year": row.year,
+        "size": row.size,
+        "plan": row.plan,
+        "sample": row.sample,
+        "decision": row.decision,
+        "status": row.status,
+        "decided_on": _date(row.decided_on),
+        "version": row.version,
+    }
+
+
 RECORD_TYPES: dict[str, tuple[type, Any]] = {
     "organisation": (m.Organisation, organisation),
     "accreditation": (m.Accreditation, accreditation),
@@ -203,6 +248,9 @@ RECORD_TYPES: dict[str, tuple[type, Any]] = {
     "certificate": (m.IssuedCertificate, certificate),
     "comparison": (m.Comparison, comparison),
     "comparison_result": (m.ComparisonResult, comparison_result),
+    "meter_alert": (m.MeterAlert, meter_alert),
+    "work_order": (m.WorkOrder, work_order),
+    "meter_lot": (m.MeterLot, meter_lot),
 }
 _BY_CLASS = {cls: view for cls, view in RECORD_TYPES.values()}
 _TYPE_OF = {cls: name for name, (cls, _view) in RECORD_TYPES.items()}

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from ..errors import InputError
 
@@ -23,12 +23,16 @@ __all__ = [
     "ComparisonCreate",
     "ComparisonEvaluate",
     "ComparisonResultCreate",
+    "EstimatesCreate",
     "ItemCreate",
     "ItemUpdate",
+    "LotCreate",
     "MaterialCreate",
     "OrganisationCreate",
     "PointCreate",
     "UserCreate",
+    "VerificationCreate",
+    "WorkOrderCreate",
     "input_error",
 ]
 
@@ -308,3 +312,73 @@ class ComparisonEvaluate(Strict):
         default_factory=list, description="laboratories left out of the reference value"
     )
     evaluated_on: dt.date | None = None
+
+
+class EstimateRow(BaseModel):
+    """One row of the estimates file contract (issue 6). Numbers and status are checked by
+    :func:`sitrace.services.meters.record_estimates`, whose messages name the row and meter;
+    columns beyond the contract are ignored."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    area: str
+    meter: str
+    error_percent: float | None = None
+    u_percent: float | None = None
+    relative_error_percent: float | None = None
+    status: str
+    intervals_used: int | None = None
+    reason: str | None = None
+
+
+class AreaRow(BaseModel):
+    """One row of the areas table: whether the area's balance is anomalous, and why."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    area: str
+    balance_anomaly: StrictBool
+    anomaly_reason: str | None = None
+
+
+class EstimatesCreate(Strict):
+    """Remote error estimates of one owner's meters for a window ending on ``window_end``.
+
+    ``mpe_percent`` is the MPE of every meter (default 1 %: class 1 / B), or per meter id
+    (meters not named take 1 %)."""
+
+    owner: RecordId | None = Field(None, description="the owner (an admin must name it)")
+    window_end: dt.date
+    mpe_percent: Positive | dict[str, Positive] = 1.0
+    rows: list[EstimateRow]
+    areas: list[AreaRow] = Field(default_factory=list)
+
+
+class WorkOrderCreate(Strict):
+    """The laboratory that will verify the removed meter."""
+
+    laboratory: RecordId
+
+
+class VerificationCreate(Strict):
+    """The calibration in which the assigned laboratory recorded the removed meter's
+    verification; ``point`` picks its ``\\percent`` point when it has several."""
+
+    calibration: RecordId
+    point: int | None = Field(None, ge=0, description="position of the point to compare")
+
+
+class LotCreate(Strict):
+    """A lot (manufacturer, model, year, size) and the verdict of each inspected meter."""
+
+    owner: RecordId | None = Field(None, description="the owner (an admin must name it)")
+    manufacturer: str = Field(min_length=1, max_length=100)
+    model: str = Field(min_length=1, max_length=100)
+    year: int = Field(ge=1900, le=2200)
+    size: int = Field(ge=2, le=2**31 - 1)
+    aql: str = Field("1.0", description="ISO 2859-1 Table 2-A column, e.g. '1.0'")
+    level: str = Field("II", description="inspection level: I, II, III, S-1 .. S-4")
+    sample_results: dict[str, StrictBool] = Field(
+        description="meter id -> True when found within limits"
+    )
+    decided_on: dt.date | None = None

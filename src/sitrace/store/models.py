@@ -53,10 +53,13 @@ __all__ = [
     "LedgerEntry",
     "LedgerNode",
     "LedgerState",
+    "MeterAlert",
+    "MeterLot",
     "Organisation",
     "ReferenceMaterial",
     "Share",
     "User",
+    "WorkOrder",
 ]
 
 ORGANISATION_KINDS = ("nmi", "calibration_lab", "owner", "regulator", "platform")
@@ -466,3 +469,94 @@ class LedgerCheckpoint(Base):
     root: Mapped[bytes] = mapped_column(LargeBinary(32))
     note: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+
+
+METER_ALERT_KINDS = ("meter", "area")
+METER_ALERT_STATUSES = ("open", "work_order", "verified", "dismissed")
+WORK_ORDER_STATUSES = ("open", "verified", "cancelled")
+LOT_STATUSES = ("in_service", "withdrawn", "inconclusive")
+
+
+class MeterAlert(Timestamped, Base):
+    """A meter flagged by its remote error estimate, or an area whose balance is anomalous.
+
+    ``meter`` and ``area`` are the ids of the estimates file (issue 6 file contract);
+    ``item_id`` links the instrument registered for the owner with that serial, when
+    there is one. ``kind`` is ``meter`` (error outside the MPE with the stated
+    confidence) or ``area`` (a balance anomaly: theft or topology, not a meter; no
+    meter, no error). ``window_end`` is the last day of the estimation window. Once the
+    removed meter is verified in a laboratory, ``validation`` holds the comparison of
+    the estimate with the laboratory's result.
+    """
+
+    __tablename__ = "meter_alert"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {METER_ALERT_KINDS}", name="kind"),
+        CheckConstraint(f"status IN {METER_ALERT_STATUSES}", name="status"),
+        Index("ix_meter_alert_owner_meter", "owner_id", "kind", "meter", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    area: Mapped[str] = mapped_column(String(100))
+    meter: Mapped[str | None] = mapped_column(String(100))
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    error_percent: Mapped[float | None] = mapped_column(Float)
+    u_percent: Mapped[float | None] = mapped_column(Float)
+    relative_error_percent: Mapped[float | None] = mapped_column(Float)
+    mpe_percent: Mapped[float | None] = mapped_column(Float)
+    intervals_used: Mapped[int | None] = mapped_column(Integer)
+    window_end: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    validation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class WorkOrder(Timestamped, Base):
+    """An order to remove a flagged meter and have it verified by a laboratory.
+
+    The laboratory records the verification as a calibration of the meter's item;
+    ``calibration_id`` links it once the order is verified.
+    """
+
+    __tablename__ = "work_order"
+    __table_args__ = (CheckConstraint(f"status IN {WORK_ORDER_STATUSES}", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("meter_alert.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    laboratory_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    calibration_id: Mapped[int | None] = mapped_column(ForeignKey("calibration.id"))
+
+    alert: Mapped[MeterAlert] = relationship()
+
+
+class MeterLot(Timestamped, Base):
+    """A lot of meters (manufacturer, model, year) and the decision on its inspected sample.
+
+    ``plan`` is the ISO 2859-1 single sampling plan used
+    (:func:`sitrace.meters.sampling.single_plan`), ``sample`` the laboratory verdict per
+    inspected meter (True: within limits), ``decision`` the plan's accept/reject and the
+    95 % rule; ``status`` what follows for the lot.
+    """
+
+    __tablename__ = "meter_lot"
+    __table_args__ = (
+        CheckConstraint(f"status IN {LOT_STATUSES}", name="status"),
+        Index("ix_meter_lot_key", "owner_id", "manufacturer", "model", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    manufacturer: Mapped[str] = mapped_column(String(100))
+    model: Mapped[str] = mapped_column(String(100))
+    year: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sample: Mapped[dict[str, Any]] = mapped_column(JSON)
+    decision: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    decided_on: Mapped[dt.date] = mapped_column(Date)

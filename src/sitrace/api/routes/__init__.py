@@ -13,6 +13,7 @@ from . import (
     instruments,
     ledger,
     materials,
+    meters,
     organisations,
     standards,
     users,
@@ -32,6 +33,7 @@ for module in (
     certificates,
     comparisons,
     materials,
+    meters,
     ledger,
     audit,
 ):
