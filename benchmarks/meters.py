@@ -48,6 +48,7 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
 import argparse  # noqa: E402
+import importlib  # noqa: E402
 import platform  # noqa: E402
 import resource  # noqa: E402
 import tempfile  # noqa: E402
@@ -190,7 +191,7 @@ def main() -> None:
                     ) as cluster,
                     Client(cluster) as client,
                 ):
-                    client.run(lambda: None)
+                    client.run(importlib.import_module, "sitrace.meters.fleet")  # warm imports
                     start = time.perf_counter()
                     estimate_partitions(paths, executor=client)
                     dask_s = time.perf_counter() - start
