@@ -93,6 +93,8 @@ def test_the_openapi_document_lists_every_route(empty_client):
         ("get", "/meters/alerts"),
         ("get", "/meters/alerts/{alert_id}"),
         ("post", "/meters/alerts/{alert_id}/work-orders"),
+        ("post", "/meters/alerts/{alert_id}/dismiss"),
+        ("post", "/meters/work-orders/{work_order_id}/cancel"),
         ("get", "/meters/work-orders"),
         ("post", "/meters/work-orders/{work_order_id}/verification"),
         ("post", "/meters/lots"),

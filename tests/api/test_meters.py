@@ -416,3 +416,47 @@ def test_a_lot_sample_of_the_wrong_size_is_refused(client, world, datacentre):
     body = {**LOT, "sample_results": _sample(0), "level": "II"}
     response = client.post(f"{API}/meters/lots", json=body, headers=world.auth("lab_a"))
     assert_problem(response, 403)
+
+
+def test_an_owner_dismisses_an_alert_or_cancels_an_order_with_a_logged_reason(
+    client, world, datacentre
+):
+    _register_meter(client, world, "M-001")
+    _post_estimates(client, world)
+    alert_1 = _alert_of(client, world, "M-001")["id"]
+    alert_4 = _alert_of(client, world, "M-004")["id"]
+    order = _open_order(client, world, alert_1).json()["data"]
+
+    cancel = client.post(
+        f"{API}/meters/work-orders/{order['id']}/cancel",
+        json={"reason": "meter replaced by the owner before removal"},
+        headers=world.auth("owner_b"),
+    )
+    assert cancel.status_code == 200, cancel.text
+    assert cancel.json()["data"]["status"] == "cancelled"
+    assert _alert_of(client, world, "M-001")["status"] == "open"
+    again = client.post(
+        f"{API}/meters/work-orders/{order['id']}/cancel",
+        json={"reason": "twice"},
+        headers=world.auth("owner_b"),
+    )
+    assert "only an open order can be cancelled" in assert_problem(again, 409)["detail"]
+
+    def dismiss(alert, user="owner_b", reason="topology corrected"):
+        return client.post(
+            f"{API}/meters/alerts/{alert}/dismiss",
+            json={"reason": reason},
+            headers=world.auth(user),
+        )
+
+    assert_problem(dismiss(alert_4, user="regulator"), 403)
+    assert_problem(dismiss(alert_4, reason=""), 422)
+    done = dismiss(alert_4)
+    assert done.status_code == 200, done.text
+    assert done.json()["data"]["status"] == "dismissed"
+    assert "only an open alert" in assert_problem(dismiss(alert_4), 409)["detail"]
+    with datacentre.reading() as session:
+        entries = session.execute(select(m.LedgerEntry.action, m.LedgerEntry.entry)).all()
+        logged = b" ".join(entry for _action, entry in entries)
+    assert b"meter replaced by the owner" in logged and b"topology corrected" in logged
+    assert _ledger(datacentre).ok

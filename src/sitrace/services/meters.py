@@ -595,6 +595,48 @@ def open_work_order(dc: DataCentre, actor: Actor, alert_id: int, laboratory: int
         return _finish(dc, session, actor, writes, records.work_order(order))
 
 
+def dismiss_alert(dc: DataCentre, actor: Actor, alert_id: int, reason: str) -> Written:
+    """Close an open alert without a work order (owner or admin), with the reason logged:
+    e.g. the meter was already replaced, or the area's topology was corrected."""
+    require(actor, {"admin", "owner"}, "dismiss meter alerts")
+    with dc.transaction() as session:
+        alert = get_alert(session, actor, alert_id)
+        require_tenant(actor, alert.owner_id, "dismiss this alert")
+        if alert.status != "open":
+            raise ConflictError(
+                f"alert {alert.id} is '{alert.status}': only an open alert can be dismissed",
+                where=f"alert {alert.id}",
+            )
+        alert.status = "dismissed"
+        alert.version += 1
+        session.flush()
+        logged = dc.log(session, [("dismiss", alert)], actor=actor, note=reason)
+        return Written(
+            alert_detail(session, actor, alert), ledger.receipt(session, logged[0].index)
+        )
+
+
+def cancel_work_order(dc: DataCentre, actor: Actor, work_order_id: int, reason: str) -> Written:
+    """Cancel an open work order (owner or admin); its alert is open again, the reason logged."""
+    require(actor, {"admin", "owner"}, "cancel work orders")
+    with dc.transaction() as session:
+        order = get_work_order(session, actor, work_order_id)
+        require_tenant(actor, order.owner_id, "cancel this work order")
+        if order.status != "open":
+            raise ConflictError(
+                f"work order {order.id} is '{order.status}': only an open order can be cancelled",
+                where=f"work order {order.id}",
+            )
+        alert = session.get(m.MeterAlert, order.alert_id)
+        order.status = "cancelled"
+        order.version += 1
+        alert.status = "open"
+        alert.version += 1
+        session.flush()
+        logged = dc.log(session, [("cancel", order), ("reopen", alert)], actor=actor, note=reason)
+        return Written(records.work_order(order), ledger.receipt(session, logged[0].index))
+
+
 def _percent_point(calibration: m.Calibration, point: int | None) -> m.CalibrationPoint:
     where = f"calibration {calibration.id}"
     percent = [p for p in calibration.points if p.unit == PERCENT]

@@ -360,6 +360,12 @@ class WorkOrderCreate(Strict):
     laboratory: RecordId
 
 
+class Reason(Strict):
+    """Why an alert is dismissed or a work order cancelled (logged in the ledger)."""
+
+    reason: str = Field(min_length=1, max_length=500)
+
+
 class VerificationCreate(Strict):
     """The calibration in which the assigned laboratory recorded the removed meter's
     verification; ``point`` picks its ``\\percent`` point when it has several."""

@@ -17,7 +17,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 
 from ...services import meters, records
-from ...services.schemas import EstimatesCreate, LotCreate, VerificationCreate, WorkOrderCreate
+from ...services.schemas import (
+    EstimatesCreate,
+    LotCreate,
+    Reason,
+    VerificationCreate,
+    WorkOrderCreate,
+)
 from ..deps import MAX_ID, CurrentActor, DataCentreDep, PageDep, RecordId, SessionDep, etag
 from ._common import API_PREFIX, page_of, write_response
 
@@ -85,6 +91,32 @@ def open_work_order(
     item is shared with the laboratory so that it can record the verification."""
     written = meters.open_work_order(datacentre, actor, alert_id, body.laboratory)
     return write_response(written, response, location=f"/meters/alerts/{alert_id}")
+
+
+@router.post("/alerts/{alert_id}/dismiss")
+def dismiss_alert(
+    alert_id: RecordId,
+    body: Reason,
+    datacentre: DataCentreDep,
+    actor: CurrentActor,
+    response: Response,
+) -> dict[str, Any]:
+    """Close an open alert without a work order (the owner); the reason is logged."""
+    written = meters.dismiss_alert(datacentre, actor, alert_id, body.reason)
+    return write_response(written, response)
+
+
+@router.post("/work-orders/{work_order_id}/cancel")
+def cancel_work_order(
+    work_order_id: RecordId,
+    body: Reason,
+    datacentre: DataCentreDep,
+    actor: CurrentActor,
+    response: Response,
+) -> dict[str, Any]:
+    """Cancel an open work order (the owner): its alert is open again; the reason is logged."""
+    written = meters.cancel_work_order(datacentre, actor, work_order_id, body.reason)
+    return write_response(written, response)
 
 
 @router.get("/work-orders")
