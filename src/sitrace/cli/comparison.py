@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from ..errors import InputError, SitraceError
 from .compare import read_results
+from .transfer import AdminOption, DatabaseOption, TokenOption, _actor, _open
 
 __all__ = ["comparison_app"]
 
@@ -32,15 +33,6 @@ comparison_app = typer.Typer(
 err = Console(stderr=True)
 out = Console(highlight=False, soft_wrap=True)
 
-Token = Annotated[
-    str | None,
-    typer.Option("--token", envvar="SITRACE_TOKEN", help="Bearer token of the user acting."),
-]
-AsAdmin = Annotated[bool, typer.Option("--as-admin", help="Act as the data centre itself.")]
-Database = Annotated[
-    str | None,
-    typer.Option("--database", envvar="SITRACE_DATABASE_URL", help="SQLAlchemy URL."),
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
@@ -50,8 +42,6 @@ def _fail(error: SitraceError) -> typer.Exit:
 
 
 def _session(database, token, as_admin):
-    from .transfer import _actor, _open
-
     dc = _open(database)
     return dc, _actor(dc, token, as_admin)
 
@@ -100,9 +90,9 @@ def create(
     pilot: Annotated[
         str | None, typer.Option(help="Pilot's organisation code (with --as-admin).")
     ] = None,
-    token: Token = None,
-    as_admin: AsAdmin = False,
-    database: Database = None,
+    token: TokenOption = None,
+    as_admin: AdminOption = False,
+    database: DatabaseOption = None,
 ) -> None:
     """Register a comparison piloted by your laboratory."""
     from ..services.comparisons import create_comparison
@@ -135,9 +125,9 @@ def submit(
         ),
     ],
     unit: Annotated[str, typer.Option(help="D-SI unit of the CSV's values and uncertainties.")],
-    token: Token = None,
-    as_admin: AsAdmin = False,
-    database: Database = None,
+    token: TokenOption = None,
+    as_admin: AdminOption = False,
+    database: DatabaseOption = None,
 ) -> None:
     """Enter results from a CSV (the columns of sitrace compare; lab is the
     organisation code). Each row is one submission, logged; a refused row stops the
@@ -184,9 +174,9 @@ def evaluate(
         typer.Option(help="Organisation code to leave out of the reference value (repeat)."),
     ] = None,
     as_json: JsonOption = False,
-    token: Token = None,
-    as_admin: AsAdmin = False,
-    database: Database = None,
+    token: TokenOption = None,
+    as_admin: AdminOption = False,
+    database: DatabaseOption = None,
 ) -> None:
     """Evaluate a comparison you pilot: outcome, scores, CMC checks, all logged."""
     from ..services.comparisons import evaluate_comparison
@@ -248,9 +238,9 @@ def _show(detail: dict, as_json: bool) -> None:
 def show(
     comparison: Annotated[int, typer.Argument(help="The comparison's id.")],
     as_json: JsonOption = False,
-    token: Token = None,
-    as_admin: AsAdmin = False,
-    database: Database = None,
+    token: TokenOption = None,
+    as_admin: AdminOption = False,
+    database: DatabaseOption = None,
 ) -> None:
     """A comparison with the results you may read."""
     from ..services.comparisons import comparison_detail, get_comparison
@@ -267,9 +257,9 @@ def show(
 @comparison_app.command("list")
 def list_command(
     as_json: JsonOption = False,
-    token: Token = None,
-    as_admin: AsAdmin = False,
-    database: Database = None,
+    token: TokenOption = None,
+    as_admin: AdminOption = False,
+    database: DatabaseOption = None,
 ) -> None:
     """The comparisons you may see."""
     from ..services import records
@@ -300,9 +290,9 @@ def list_command(
 def report(
     comparison: Annotated[int, typer.Argument(help="The comparison's id.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")],
-    token: Token = None,
-    as_admin: AsAdmin = False,
-    database: Database = None,
+    token: TokenOption = None,
+    as_admin: AdminOption = False,
+    database: DatabaseOption = None,
 ) -> None:
     """Write an evaluated comparison's HTML report (tables and plots)."""
     from ..services.comparisons import comparison_report_html
@@ -321,9 +311,9 @@ def report(
 def flags(
     lab: Annotated[str | None, typer.Option(help="Only this organisation code.")] = None,
     as_json: JsonOption = False,
-    token: Token = None,
-    as_admin: AsAdmin = False,
-    database: Database = None,
+    token: TokenOption = None,
+    as_admin: AdminOption = False,
+    database: DatabaseOption = None,
 ) -> None:
     """Results that do not support the laboratory's CMC, newest first, with the reasons."""
     from ..services import records

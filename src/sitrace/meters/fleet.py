@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .decide import flag_meters
+from .decide import DEFAULT_MPE_PERCENT, flag_meters
 from .estimate import ESTIMATE_COLUMNS, estimate_area
 from .feed import read_table, write_table
 from .model import AreaSeries
@@ -37,8 +37,6 @@ __all__ = [
     "write_partitions",
 ]
 
-DEFAULT_MPE_PERCENT = 1.0
-"""A customer meter without a meters-table entry is taken as class 1 / B (issue 6)."""
 
 _CLASS_MPE = {"0.2": 0.2, "0.5": 0.5, "1": 1.0, "2": 2.0, "B": 1.0}
 AREA_COLUMNS = ("area", "intervals_used", "residual_sd", "balance_anomaly", "anomaly_reason")

@@ -63,8 +63,7 @@ class AreaSeries:
             )
         if customers.ndim != 2 or customers.shape[0] != t:
             raise InputError(
-                f"customers must have shape (intervals, meters) = ({t}, N), "
-                f"got {customers.shape}",
+                f"customers must have shape (intervals, meters) = ({t}, N), got {customers.shape}",
                 where=where,
             )
         if customers.shape[1] != len(meters):

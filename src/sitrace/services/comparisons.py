@@ -41,10 +41,10 @@ from ..comparisons import (
 from ..errors import ConflictError, InputError, NotFoundError, UnitError
 from ..store import models as m
 from ..units import conversion_factor, convert, parse_unit
-from . import ledger, records
+from . import records
 from .access import Actor, can_read_all, require, require_tenant
 from .datacentre import DataCentre
-from .registry import Written
+from .registry import Written, log_writes
 from .schemas import ComparisonCreate, ComparisonEvaluate, ComparisonResultCreate
 
 __all__ = [
@@ -183,11 +183,6 @@ def cmc_flags_query(actor: Actor, *, laboratory: int | None = None):
 # --------------------------------------------------------------------------- writes
 
 
-def _finish(dc: DataCentre, session: Session, actor: Actor, writes, record: dict) -> Written:
-    logged = dc.log(session, writes, actor=actor)
-    return Written(record, ledger.receipt(session, logged[0].index))
-
-
 def _check_unit(text: str) -> None:
     parse_unit(text, where="field 'unit'")
 
@@ -220,7 +215,7 @@ def create_comparison(dc: DataCentre, actor: Actor, data: ComparisonCreate) -> W
         row = m.Comparison(pilot_id=pilot, **data.model_dump(exclude={"pilot"}))
         session.add(row)
         session.flush()
-        return _finish(dc, session, actor, [("create", row)], records.comparison(row))
+        return log_writes(dc, session, actor, [("create", row)], records.comparison(row))
 
 
 def _in_unit(value: float, uncertainty: float, unit: str, target: str) -> tuple[float, float]:
@@ -291,7 +286,7 @@ def submit_result(
         )
         session.add(row)
         session.flush()
-        return _finish(dc, session, actor, [("create", row)], records.comparison_result(row))
+        return log_writes(dc, session, actor, [("create", row)], records.comparison_result(row))
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -532,7 +527,7 @@ def evaluate_comparison(
         comparison.version += 1
         session.flush()
         writes = [("evaluate", comparison), *(("evaluate", row) for row in rows)]
-        return _finish(dc, session, actor, writes, comparison_detail(session, actor, comparison))
+        return log_writes(dc, session, actor, writes, comparison_detail(session, actor, comparison))
 
 
 def comparison_report_html(session: Session, actor: Actor, comparison_id: int) -> str:

@@ -35,12 +35,13 @@ from sqlalchemy.orm import Session
 
 from .. import ledger as core
 from ..errors import ConflictError, InputError, NotFoundError
+from ..meters.decide import DEFAULT_MPE_PERCENT
 from ..meters.sampling import lot_conformity, lot_decision, single_plan
 from ..store import models as m
 from . import ledger, records
 from .access import Actor, can_read_all, require, require_tenant, visible_calibrations
 from .datacentre import DataCentre
-from .registry import Written
+from .registry import Written, log_writes
 
 __all__ = [
     "DEFAULT_MPE_PERCENT",
@@ -61,8 +62,6 @@ __all__ = [
     "work_orders_query",
 ]
 
-DEFAULT_MPE_PERCENT = 1.0
-"""Without a per-meter MPE a customer meter is taken as class 1 / B, MPE ±1 % (issue 6)."""
 
 ESTIMATE_STATUSES = ("ok", "flagged", "not_estimable")
 LABORATORY_KINDS = ("nmi", "calibration_lab")
@@ -522,11 +521,6 @@ def record_estimates(
         )
 
 
-def _finish(dc: DataCentre, session: Session, actor: Actor, writes, record: dict) -> Written:
-    logged = dc.log(session, writes, actor=actor)
-    return Written(record, ledger.receipt(session, logged[0].index))
-
-
 def open_work_order(dc: DataCentre, actor: Actor, alert_id: int, laboratory: int) -> Written:
     """Order the flagged meter removed and verified by ``laboratory`` (owner or admin).
 
@@ -592,7 +586,7 @@ def open_work_order(dc: DataCentre, actor: Actor, alert_id: int, laboratory: int
         alert.version += 1
         session.flush()
         writes = [("create", order), ("work_order", alert), *writes]
-        return _finish(dc, session, actor, writes, records.work_order(order))
+        return log_writes(dc, session, actor, writes, records.work_order(order))
 
 
 def dismiss_alert(dc: DataCentre, actor: Actor, alert_id: int, reason: str) -> Written:
@@ -610,10 +604,8 @@ def dismiss_alert(dc: DataCentre, actor: Actor, alert_id: int, reason: str) -> W
         alert.status = "dismissed"
         alert.version += 1
         session.flush()
-        logged = dc.log(session, [("dismiss", alert)], actor=actor, note=reason)
-        return Written(
-            alert_detail(session, actor, alert), ledger.receipt(session, logged[0].index)
-        )
+        detail = alert_detail(session, actor, alert)
+        return log_writes(dc, session, actor, [("dismiss", alert)], detail, note=reason)
 
 
 def cancel_work_order(dc: DataCentre, actor: Actor, work_order_id: int, reason: str) -> Written:
@@ -633,8 +625,8 @@ def cancel_work_order(dc: DataCentre, actor: Actor, work_order_id: int, reason: 
         alert.status = "open"
         alert.version += 1
         session.flush()
-        logged = dc.log(session, [("cancel", order), ("reopen", alert)], actor=actor, note=reason)
-        return Written(records.work_order(order), ledger.receipt(session, logged[0].index))
+        writes = [("cancel", order), ("reopen", alert)]
+        return log_writes(dc, session, actor, writes, records.work_order(order), note=reason)
 
 
 def _percent_point(calibration: m.Calibration, point: int | None) -> m.CalibrationPoint:
@@ -748,7 +740,7 @@ def record_verification(
         order.version += 1
         session.flush()
         writes = [("verify", order), ("verify", alert)]
-        return _finish(dc, session, actor, writes, alert_detail(session, actor, alert))
+        return log_writes(dc, session, actor, writes, alert_detail(session, actor, alert))
 
 
 def decide_lot(
@@ -827,7 +819,7 @@ def decide_lot(
         )
         session.add(row)
         session.flush()
-        return _finish(dc, session, actor, [("decide", row)], records.meter_lot(row))
+        return log_writes(dc, session, actor, [("decide", row)], records.meter_lot(row))
 
 
 # --------------------------------------------------------------------------- reports

@@ -49,6 +49,7 @@ __all__ = [
     "create_user",
     "get_item",
     "hash_token",
+    "log_writes",
     "share_item",
     "update_item",
     "withdraw_item",
@@ -84,9 +85,17 @@ def _unit(text: str, field: str) -> str:
     return text
 
 
+def log_writes(
+    dc: DataCentre, session: Session, actor: Actor, writes, record: dict[str, Any], *, note=None
+) -> Written:
+    """Log ``writes`` in the ledger; ``record`` with the receipt of the first entry."""
+    logged = dc.log(session, writes, actor=actor, note=note)
+    return Written(record, ledger.receipt(session, logged[0].index))
+
+
 def _finish(dc: DataCentre, session: Session, actor: Actor, action: str, row, note=None):
-    logged = dc.log(session, [(action, row)], actor=actor, note=note)
-    return Written(records.record_dict(row), ledger.receipt(session, logged[0].index))
+    session.flush()  # the row's id, before its view is taken
+    return log_writes(dc, session, actor, [(action, row)], records.record_dict(row), note=note)
 
 
 def _integrity(error: IntegrityError, what: str) -> ConflictError:
