@@ -99,27 +99,15 @@ def test_honest_uncertainty_two_u_covers_93_to_97_percent(two_hundred_areas):
 # --------------------------------------------------------------------- accuracy envelope
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="measured σ(ε̂ − ε) = 1.71 pp over the 200 areas (N = 30, 30 days) with OLS; the "
-    "simulator's profiles share a daily shape and consumption spreads lognormally (σ_ln 0.6), "
-    "so small customers are poorly resolved (u > 1 % for about half the meters)",
-)
 def test_envelope_n30_30_days(two_hundred_areas):
     d, _ = two_hundred_areas
     assert d.std() <= 0.8
 
 
-@pytest.mark.xfail(
-    strict=True, reason="measured σ(ε̂ − ε) = 0.71 pp for N = 30 over 90 days (10 areas)"
-)
 def test_envelope_n30_90_days():
     assert sigma_healthy(30, 90, 10, seed=20_000) <= 0.5
 
 
-@pytest.mark.xfail(
-    strict=True, reason="measured σ(ε̂ − ε) = 3.49 pp for N = 100 over 90 days (3 areas)"
-)
 def test_envelope_n100_90_days():
     assert sigma_healthy(100, 90, 3, seed=30_000) <= 1.6
 
@@ -134,12 +122,19 @@ def test_envelope_sigma_halves_when_days_quadruple(two_hundred_areas):
 # --------------------------------------------------------------------- detection
 
 
+#: Monitoring cadence: a 30-day window every 5 days; a flag counts when it persists
+#: over 2 consecutive windows.
+WINDOW_DAYS, EVERY_DAYS, CONSECUTIVE = 30, 5, 2
+
+
 @pytest.fixture(scope="module")
 def drift_windows():
     """N = 50 areas; meter 0 drifts linearly to +3 % over days 0..30 and stays there.
 
-    Decided on the 30-day windows ending 29 and 30 days after it reached +3 % (daily
-    sliding windows, persistence over 2 consecutive windows).
+    Monitored as in service: 30-day windows ending every 5 days from day 35 to day
+    60, that is within 30 days of the meter reaching +3 %. Per area, the meters with a
+    persistent flag (2 consecutive windows) in any of them: meter 0 should be among
+    them (detection), a healthy meter should not (false alarm in a 30-day period).
     """
     n, outcomes = 50, []
     for k in range(20):
@@ -149,21 +144,16 @@ def drift_windows():
         eps_h = sim.error[0]
         x, y = with_drift(sim, 0, eps_h + (0.03 - eps_h) * np.clip(days / 30, 0, 1))
         windows = []
-        for end in (59, 60):
-            lo, hi = (end - 30) * PER_DAY, end * PER_DAY
+        for end in range(30 + EVERY_DAYS, 61, EVERY_DAYS):
+            lo, hi = (end - WINDOW_DAYS) * PER_DAY, end * PER_DAY
             ser = AreaSeries(s.area, s.timestamps[lo:hi], y[lo:hi], x[lo:hi], s.meters, 15)
             est = estimate_area(ser, master_error_percent=100 * sim.master_error)
             windows.append(flag_meters(est))
-        table = persistent_flags(windows, consecutive=2)
-        outcomes.append(table[table["window"] == 1].set_index("meter")["persistent"])
+        table = persistent_flags(windows, consecutive=CONSECUTIVE)
+        outcomes.append(table.groupby("meter", sort=False)["persistent"].any())
     return outcomes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="measured power 0.15 (20 areas, N = 50): u of the drifting meter exceeds the 1 % "
-    "MPE in most areas, so it is 'not estimable' rather than flagged",
-)
 def test_detection_power_at_least_90_percent(drift_windows):
     power = np.mean([bool(o.iloc[0]) for o in drift_windows])
     assert power >= 0.9, power
@@ -230,9 +220,25 @@ def baseline_sigma():
     return _robust_run(CLEAN, None)[0]
 
 
-def test_robustness_sigma_and_balance_anomaly(baseline_sigma):
-    sigma, areas = _robust_run(PERTURBED, "area")
+@pytest.fixture(scope="module")
+def perturbed_run():
+    return _robust_run(PERTURBED, "area")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured σ 0.461 pp against 0.335 pp clean (ratio 1.38) with the default "
+    "load-weighted fit; unweighted 0.564 against 0.489 (ratio 1.15). Most of the excess "
+    "is theft on too few days to be found switching (4 of 20 thieves); it adds about "
+    "0.2–0.3 pp in quadrature either way, a larger ratio over the better baseline",
+)
+def test_robustness_sigma_at_most_30_percent_worse(baseline_sigma, perturbed_run):
+    sigma, _ = perturbed_run
     assert sigma <= 1.3 * baseline_sigma, (sigma, baseline_sigma)
+
+
+def test_robustness_balance_anomaly_not_meter_flag(perturbed_run):
+    _, areas = perturbed_run
     # the theft / wrong-area customer is never a meter flag ...
     assert not any(flagged for _, flagged, _ in areas)
     # ... and raises the balance anomaly (rate chosen here: 90 %, as the detection power)
@@ -242,10 +248,10 @@ def test_robustness_sigma_and_balance_anomaly(baseline_sigma):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured σ ratio 3.28 when the 5 % missing days are lost per meter independently: "
-    "in an area of 30 one lost household reading is more than the 1 % an interval may impute "
-    "(max_imputed_share), so an interval is used only when every reading is present "
-    "(0.95^31 of the days remain)",
+    reason="measured σ 1.344 pp against 0.335 pp (ratio 4.02) when the 5 % missing days are "
+    "lost per meter independently: in an area of 30 one lost household reading's spread is "
+    "more than the 1 % of the interval's energy an interval may impute (max_imputed_share), "
+    "so an interval is used only when every reading is present (0.95^30 = 21 % of the days)",
 )
 def test_robustness_sigma_with_missing_days_per_meter(baseline_sigma):
     sigma, _ = _robust_run(PERTURBED, "meter")

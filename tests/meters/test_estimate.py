@@ -134,7 +134,7 @@ def test_rls_forgetting_follows_a_change():
 
 def test_ols_covariance_matches_normal_equations():
     series, _ = make_area(noise=0.01, seed=5)
-    est = estimate_area(series, method="ols", covariance="classical")
+    est = estimate_area(series, method="ols", covariance="classical", weights="none")
     n = series.n_meters
     x = np.hstack(
         [series.customers, np.ones((series.n_intervals, 1)), series.customers.sum(1)[:, None] ** 2]
@@ -151,11 +151,31 @@ def test_ols_covariance_matches_normal_equations():
     u = np.sqrt(np.diag(cov))[:n] / theta[:n] ** 2
     np.testing.assert_allclose([m.u_percent for m in est.meters], 100 * u, rtol=1e-6)
     # HC1: (XᵀX)⁻¹ Xᵀ diag(r²) X (XᵀX)⁻¹ · T/(T − p)
-    hc = estimate_area(series, method="ols", covariance="hc1")
+    hc = estimate_area(series, method="ols", covariance="hc1", weights="none")
     inv = np.linalg.inv(xtx)
     t, p = x.shape
     hc1 = inv @ (x * r[:, None] ** 2).T @ x @ inv * t / (t - p)
     np.testing.assert_allclose(hc.covariance, hc1, rtol=1e-6)
+
+
+def test_load_weighted_fit_is_weighted_least_squares_with_weights_one_over_y_squared():
+    series, _ = make_area(noise=0.01, seed=5)
+    est = estimate_area(series, method="ols", covariance="hc1")  # weights="load" by default
+    x = np.hstack(
+        [series.customers, np.ones((series.n_intervals, 1)), series.customers.sum(1)[:, None] ** 2]
+    )
+    y = series.master
+    w = 1 / y**2
+    xtwx = (x * w[:, None]).T @ x
+    theta = np.linalg.solve(xtwx, (x * w[:, None]).T @ y)
+    np.testing.assert_allclose(est.theta, theta, rtol=1e-9)
+    # HC1 of weighted least squares: A⁻¹ Σ w² r² x xᵀ A⁻¹ · T/(T − p), A = XᵀWX
+    r = y - x @ theta
+    inv = np.linalg.inv(xtwx)
+    t, p = x.shape
+    meat = (x * (w * r)[:, None] ** 2).T @ x
+    np.testing.assert_allclose(est.covariance, inv @ meat @ inv * t / (t - p), rtol=1e-6)
+    np.testing.assert_allclose(est.residuals, r, rtol=1e-6, atol=1e-12)
 
 
 def test_robust_downweights_outlier_intervals():
@@ -165,8 +185,8 @@ def test_robust_downweights_outlier_intervals():
     bad = rng.choice(series.n_intervals, 40, replace=False)
     master[bad] *= 1.5  # spikes in 4 % of the intervals
     spiky = AreaSeries("A1", series.timestamps, master, series.customers, series.meters, 15)
-    ols = estimate_area(spiky, method="ols", min_share=0)
-    rob = estimate_area(spiky, method="robust", min_share=0)
+    ols = estimate_area(spiky, method="ols", min_share=0, weights="none")
+    rob = estimate_area(spiky, method="robust", min_share=0, weights="none")
     err_ols = np.abs(errors(ols) - 100 * EPS).max()
     err_rob = np.abs(errors(rob) - 100 * EPS).max()
     # the robust fit stays within its noise (u ≈ 0.3 pp here); least squares does not

@@ -158,7 +158,23 @@ class FleetConfig:
         day_sigma : float = 0.25
             Lognormal (mean one) day-to-day factor per customer, sd of its log.
         interval_sigma : float = 0.35
-            Lognormal (mean one) interval-to-interval factor per customer.
+            Lognormal (mean one) interval-to-interval factor per customer (of the
+            base load; commercial loads are all base load).
+        appliance_share : float = 0.5
+            Share of a household's energy drawn by switched appliances (kettle,
+            oven, washing machine, shower, heaters); the rest is base load (fridge,
+            standby, lighting, electronics). Appliance uses are events: their
+            number per day is Poisson with the mean that gives this share of the
+            day's energy, each starts at a time drawn from the household's daily
+            shape and draws a constant power for its duration, spread over the
+            intervals it overlaps. They make a household's 15-minute energy as
+            spiky as metered households are (a 2 kW kettle against a mean of about
+            0.3 kW) and its profile its own.
+        appliance_kw : (float, float) = (1.0, 3.0)
+            The power of an appliance use, U(low, high) kW.
+        appliance_minutes : float = 20.0, appliance_minutes_sigma : float = 0.8
+            Median duration of an appliance use and the sd of its log (lognormal,
+            limited to 1..240 minutes).
     Special kinds of customer
         vacant_fraction : float = 0.03, standby_kw : float = 0.005
             Vacant premises draw only a standby power (about 5 W).
@@ -254,6 +270,10 @@ class FleetConfig:
     winter_peak_day: int = 15
     day_sigma: float = 0.25
     interval_sigma: float = 0.35
+    appliance_share: float = 0.5
+    appliance_kw: tuple[float, float] = (1.0, 3.0)
+    appliance_minutes: float = 20.0
+    appliance_minutes_sigma: float = 0.8
     vacant_fraction: float = 0.03
     standby_kw: float = 0.005
     pv_fraction: float = 0.05
@@ -330,6 +350,7 @@ class FleetConfig:
             "seasonal_amplitude",
             "day_sigma",
             "interval_sigma",
+            "appliance_minutes_sigma",
             "standby_kw",
             "pv_peak_sigma",
             "batch_sd_percent",
@@ -340,7 +361,17 @@ class FleetConfig:
             "burst_rate",
         ):
             _non_negative(name, getattr(self, name))
-        for name in ("area_size_median", "household_kwh_per_day", "commercial_kwh_per_day"):
+        _fraction("appliance_share", self.appliance_share)
+        if _pair("appliance_kw", self.appliance_kw)[1] <= 0:
+            raise InputError(
+                f"must have high > 0, got {self.appliance_kw!r}", where="FleetConfig.appliance_kw"
+            )
+        for name in (
+            "area_size_median",
+            "household_kwh_per_day",
+            "commercial_kwh_per_day",
+            "appliance_minutes",
+        ):
             if _non_negative(name, getattr(self, name)) <= 0:
                 raise InputError(
                     f"must be > 0, got {getattr(self, name)!r}", where=f"FleetConfig.{name}"
@@ -699,9 +730,11 @@ def _loads(
 ) -> np.ndarray:
     """True demand (kWh per interval), shape (T, N).
 
-    load_jt = E_j (interval / 1 day) shape_j(hour, day type) / mean_t(shape_j)
+    base_jt = E_j (interval / 1 day) shape_j(hour, day type) / mean_t(shape_j)
     x season(day) x day_jd x noise_jt, with lognormal E_j, day_jd and noise_jt
-    (the last two of mean one).
+    (the last two of mean one). A commercial load is its base; a household's is
+    (1 - appliance_share) base_jt plus its appliance uses (:func:`_appliances`),
+    whose expected energy is the rest of the day's.
     """
     n = commercial.shape[0]
     t = cal["hour"].shape[0]
@@ -742,9 +775,93 @@ def _loads(
         2 * np.pi * (cal["doy"][first_of_day] - config.winter_peak_day) / 365.25
     )
     day_factor *= season[:, None]
+    households = np.flatnonzero(~commercial)
+    share = config.appliance_share
+    if share > 0 and households.size:
+        events = _appliances(
+            gen,
+            (daily[None, :] * day_factor)[:, households] * share,
+            table.reshape(2, hours.shape[0], n)[:, :, households],
+            cal["weekend"][first_of_day],
+            t,
+            interval,
+            config,
+        )
+        table[:, households] *= 1.0 - share
     load *= table[which]
     load *= day_factor[cal["day"]]
+    if share > 0 and households.size:
+        load[:, households] += events
     return load
+
+
+def _clipped_lognormal_mean(median: float, sigma: float, low: float, high: float) -> float:
+    """E[min(max(D, low), high)] for ln D ~ N(ln median, sigma^2)."""
+    if sigma == 0:
+        return min(max(median, low), high)
+    mu = math.log(median)
+    a, b = (math.log(low) - mu) / sigma, (math.log(high) - mu) / sigma
+    inside = special.ndtr(b - sigma) - special.ndtr(a - sigma)
+    middle = math.exp(mu + 0.5 * sigma * sigma) * inside
+    return float(low * special.ndtr(a) + middle + high * special.ndtr(-b))
+
+
+def _appliances(
+    gen: np.random.Generator,
+    energy: np.ndarray,
+    shape: np.ndarray,
+    weekend: np.ndarray,
+    t: int,
+    interval: int,
+    config: FleetConfig,
+) -> np.ndarray:
+    """Energy (kWh per interval, shape (T, M)) of M households' appliance uses.
+
+    ``energy`` (days, M) is each day's expected appliance energy, ``shape`` (2, H, M)
+    the households' daily shapes on weekdays and weekend days over the H intervals
+    of a day (start times are drawn in proportion to it). A use of power P over
+    [s, s + D) adds P |[s, s + D) ∩ interval k| to interval k; summed over uses
+    through the cumulative energy at the interval boundaries, t_k A_k - B_k with
+    A_k, B_k the sums of P and P s over the uses started by t_k (and the same with
+    -P at s + D).
+    """
+    low_kw, high_kw = config.appliance_kw
+    mean_minutes = _clipped_lognormal_mean(
+        config.appliance_minutes, config.appliance_minutes_sigma, 1.0, 240.0
+    )
+    per_use = 0.5 * (low_kw + high_kw) * mean_minutes / 60.0  # kWh
+    counts = gen.poisson(energy / per_use)  # (days, M)
+    day, who = np.nonzero(counts)
+    reps = counts[day, who]
+    day, who = np.repeat(day, reps), np.repeat(who, reps)
+    k = day.size
+    n_slots, m = shape.shape[1], shape.shape[2]
+    cdf = np.cumsum(np.moveaxis(shape, 2, 1), axis=2)  # (2, M, H)
+    cdf /= cdf[:, :, -1:]
+    row = weekend[day].astype(np.int64) * m + who
+    flat = (cdf.reshape(-1, n_slots) + np.arange(2 * m)[:, None]).ravel()
+    slot = np.searchsorted(flat, row + gen.random(k), side="right") - row * n_slots
+    slot = np.clip(slot, 0, n_slots - 1)
+    start = (day * n_slots + slot + gen.random(k)) * float(interval)  # minutes
+    minutes = np.clip(
+        config.appliance_minutes * np.exp(config.appliance_minutes_sigma * gen.standard_normal(k)),
+        1.0,
+        240.0,
+    )
+    power = gen.uniform(low_kw, high_kw, size=k) / 60.0  # kWh per minute
+    bounds = np.arange(t + 1, dtype=float) * interval
+    a = np.zeros((t + 1) * m)
+    b = np.zeros((t + 1) * m)
+    for at, sign in ((start, 1.0), (start + minutes, -1.0)):
+        first = np.ceil(at / interval).astype(np.int64)
+        keep = first <= t
+        index = first[keep] * m + who[keep]
+        w = sign * power[keep]
+        a += np.bincount(index, weights=w, minlength=a.size)
+        b += np.bincount(index, weights=w * at[keep], minlength=b.size)
+    a = np.cumsum(a.reshape(t + 1, m), axis=0)
+    b = np.cumsum(b.reshape(t + 1, m), axis=0)
+    return np.maximum(np.diff(bounds[:, None] * a - b, axis=0), 0.0)
 
 
 def _pv(
