@@ -7,8 +7,10 @@ import typer
 from .. import __version__
 from .compare import compare
 from .comparison import comparison_app
+from .conformity import conformity_app
 from .datacentre import db_app, ledger_app, org_app, serve, user_app
 from .dcc import dcc_app
+from .interval import interval_app
 from .meters import meters_app
 from .transfer import export_command, import_command
 from .uncertainty import uncertainty
@@ -35,6 +37,8 @@ app.add_typer(user_app, name="user")
 app.add_typer(dcc_app, name="dcc")
 app.add_typer(comparison_app, name="comparison")
 app.add_typer(meters_app, name="meters")
+app.add_typer(conformity_app, name="conformity")
+app.add_typer(interval_app, name="interval")
 
 
 def _version(value: bool) -> None:
