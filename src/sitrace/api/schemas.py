@@ -215,6 +215,13 @@ class CalibrationOut(Out):
     low: float
     high: float
     version: int
+    decision: dict[str, Any] | None = Field(
+        None, description="the decision rule, its clause, and each point's statement and risk"
+    )
+    next_due: dt.date | None = Field(None, description="by the category's interval policy")
+    interval: dict[str, Any] | None = Field(
+        None, description="the interval policy's proposal: method, days, basis"
+    )
 
 
 class ShareOut(Out):

@@ -250,10 +250,10 @@ def _negative_log_likelihood(log_p, m, tau, ns, gs, constant):
     with np.errstate(all="ignore"):
         log_r = m.log_r(tau, p)
         log_q = np.log(-np.expm1(log_r))
-    terms = gs * log_r + (ns - gs) * log_q
-    # 0 * log(0) is 0: a group without failures does not need R < 1 exactly.
-    terms = np.where((ns - gs) == 0, gs * log_r, terms)
-    terms = np.where(gs == 0, (ns - gs) * log_q, terms)
+        terms = gs * log_r + (ns - gs) * log_q
+        # 0 * log(0) is 0: a group without failures does not need R < 1 exactly.
+        terms = np.where((ns - gs) == 0, gs * log_r, terms)
+        terms = np.where(gs == 0, (ns - gs) * log_q, terms)
     value = -(constant + float(np.sum(terms)))
     return value if math.isfinite(value) else np.inf
 

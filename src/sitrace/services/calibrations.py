@@ -29,10 +29,12 @@ from ..units import conversion_factor, convert, is_compatible, parse_unit
 from . import records
 from .access import Actor, require, require_tenant, visible_calibrations
 from .chains import registry_for
+from .conformity import IN_TOLERANCE, decide_points
 from .datacentre import DataCentre
+from .intervals import policy_for, propose
 from .ledger import receipt
 from .registry import Written, _check_version, get_item
-from .schemas import CalibrationCreate, CalibrationUpdate, PointCreate
+from .schemas import CalibrationCreate, CalibrationUpdate, DecisionRequest, PointCreate
 
 __all__ = ["correct_calibration", "get_calibration", "record_calibration", "withdraw_calibration"]
 
@@ -186,6 +188,10 @@ def _record_calibration(
                 f"no reference material with id {material_id}", where=f"materials[{position}]"
             )
     points = _points(item, data.points)
+    statement, sentence, decision = data.conformity, data.conformity_statement, None
+    if data.decision is not None:
+        statement, text, decision = decide_points(item, points, data.decision)
+        sentence = sentence or text
     note = _restores_validity(session, item, data.performed)
     row = m.Calibration(
         item_id=item.id,
@@ -196,8 +202,9 @@ def _record_calibration(
         valid_until=data.valid_until,
         operator=data.operator,
         environment=data.environment,
-        conformity=data.conformity,
-        conformity_statement=data.conformity_statement,
+        conformity=statement,
+        conformity_statement=sentence,
+        decision=decision,
         points=points,
         standards=[m.CalibrationStandard(item_id=s) for s in data.standards],
         materials=[m.CalibrationMaterial(material_id=x) for x in data.materials],
@@ -205,11 +212,17 @@ def _record_calibration(
     )
     session.add(row)
     writes: list[tuple[str, Any]] = [("create", row)]
-    if item.status == "out_of_tolerance" and data.conformity != "fail":
+    if item.status == "out_of_tolerance" and (statement is None or statement in IN_TOLERANCE):
         item.status, item.out_of_tolerance_since = "in_service", None
         item.version += 1
         writes.append(("restore", item))
     session.flush()
+    policy = policy_for(session, item)
+    if policy is not None:
+        # the next due date by the category's interval method (issue 8)
+        row.interval = propose(session, item, policy)
+        row.next_due = row.performed + dt.timedelta(days=row.interval["days"])
+        session.flush()
     return row, writes, note
 
 
@@ -251,6 +264,12 @@ def correct_calibration(
             session.flush()
             for name, value in _summary(row.item, row.points).items():
                 setattr(row, name, value)
+            if row.decision is not None and "conformity" not in changes:
+                # the agreed rule decides the corrected points again
+                request = DecisionRequest(**row.decision["request"])
+                row.conformity, text, row.decision = decide_points(row.item, row.points, request)
+                if "conformity_statement" not in changes:
+                    row.conformity_statement = text
         row.version += 1
         session.flush()
         logged = dc.log(session, [("correct", row)], actor=actor, note=data.reason)

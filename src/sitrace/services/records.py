@@ -114,6 +114,20 @@ def point(row: m.CalibrationPoint) -> dict[str, Any]:
 
 
 def calibration(row: m.Calibration) -> dict[str, Any]:
+    """A calibration; ``decision``, ``next_due`` and ``interval`` only when set, so that
+    the records logged before they existed (migration 0005) keep their content."""
+    out = _calibration(row)
+    for name, value in (
+        ("decision", row.decision),
+        ("next_due", _date(row.next_due)),
+        ("interval", row.interval),
+    ):
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def _calibration(row: m.Calibration) -> dict[str, Any]:
     return {
         "id": row.id,
         "item": row.item_id,
@@ -237,6 +251,18 @@ def meter_lot(row: m.MeterLot) -> dict[str, Any]:
     }
 
 
+def interval_policy(row: m.IntervalPolicy) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "owner": row.owner_id,
+        "category": row.category,
+        "method": row.method,
+        "initial_days": row.initial_days,
+        "parameters": row.parameters,
+        "version": row.version,
+    }
+
+
 RECORD_TYPES: dict[str, tuple[type, Any]] = {
     "organisation": (m.Organisation, organisation),
     "accreditation": (m.Accreditation, accreditation),
@@ -250,6 +276,7 @@ RECORD_TYPES: dict[str, tuple[type, Any]] = {
     "comparison_result": (m.ComparisonResult, comparison_result),
     "meter_alert": (m.MeterAlert, meter_alert),
     "work_order": (m.WorkOrder, work_order),
+    "interval_policy": (m.IntervalPolicy, interval_policy),
     "meter_lot": (m.MeterLot, meter_lot),
 }
 _BY_CLASS = {cls: view for cls, view in RECORD_TYPES.values()}

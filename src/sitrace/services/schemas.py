@@ -179,6 +179,55 @@ class PointCreate(Strict):
         return self
 
 
+DECISION_RULES = ("simple", "guarded", "guarded-rejection", "nonbinary", "pc", "risk")
+
+
+class DecisionRequest(Strict):
+    """The decision rule agreed with the customer (ISO/IEC 17025 7.1.3), applied to every point.
+
+    The tolerance of a point is ``lower``/``upper`` when given (in the points' unit);
+    otherwise its nominal value ± the item's MPE (± MPE about zero when the point has
+    no nominal value: an error of indication). ``r`` sets the guard band w = r U
+    (guarded rules, non-binary); ``p`` the required conformance probability (``pc``)
+    or the largest specific risk (``risk``).
+    """
+
+    rule: Literal["simple", "guarded", "guarded-rejection", "nonbinary", "pc", "risk"]
+    r: Positive = 1.0
+    p: float | None = Field(None, gt=0, lt=1)
+    lower: Finite | None = None
+    upper: Finite | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.rule in ("pc", "risk") and self.p is None:
+            raise ValueError(f"rule '{self.rule}' needs p")
+        if self.lower is not None and self.upper is not None and self.lower >= self.upper:
+            raise ValueError(f"lower ({self.lower}) must be below upper ({self.upper})")
+        return self
+
+
+class IntervalPolicyCreate(Strict):
+    """How the next due date of a category of instruments (an item's ``type``) is set.
+
+    ``method``: ``fixed`` (always ``initial_days``), ``staircase`` (ILAC-G24 Method 1 on
+    the as-found error / MPE of each calibration; parameters ``extend_below``,
+    ``extend_factor``, ``shorten_factor``, optional ``shorten_above``,
+    ``min_interval``, ``max_interval``), ``a3`` (NCSLI RP-1 A3 on the item's
+    in-tolerance history; parameters ``target``, optional ``confidence``,
+    ``max_change``, ``min_interval``, ``max_interval``) or ``s2`` (NCSLI RP-1 S2 on the
+    category's grouped results, every item of the owner's category; parameters
+    ``target``, optional ``bin_days`` (default 30)). ``owner``: the owner the policy
+    is for; left out by a regulator or admin, the default for every owner.
+    """
+
+    category: str = Field(min_length=1, max_length=100)
+    method: Literal["fixed", "staircase", "a3", "s2"]
+    initial_days: int = Field(gt=0, le=36500)
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    owner: RecordId | None = None
+
+
 class CalibrationCreate(Strict):
     item: RecordId
     certificate: str = Field(min_length=1, max_length=100)
@@ -191,6 +240,9 @@ class CalibrationCreate(Strict):
     environment: dict[str, Any] | None = None
     conformity: Literal["pass", "fail"] | None = None
     conformity_statement: str | None = None
+    decision: DecisionRequest | None = Field(
+        None, description="decide conformity by this rule (sitrace.conformity) instead"
+    )
     points: list[PointCreate] = Field(min_length=1)
     laboratory: RecordId | None = None
 
@@ -202,6 +254,8 @@ class CalibrationCreate(Strict):
             )
         if len(set(self.standards)) != len(self.standards):
             raise ValueError("a standard is listed twice")
+        if self.decision is not None and self.conformity is not None:
+            raise ValueError("give conformity or a decision rule, not both")
         return self
 
 

@@ -245,6 +245,9 @@ class Calibration(Timestamped, Base):
     environment: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     conformity: Mapped[str | None] = mapped_column(String(16))
     conformity_statement: Mapped[str | None] = mapped_column(Text)
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    next_due: Mapped[dt.date | None] = mapped_column(Date)
+    interval: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="valid")
     expanded_uncertainty: Mapped[float] = mapped_column(Float)
     relative_uncertainty: Mapped[float | None] = mapped_column(Float)
@@ -560,3 +563,31 @@ class MeterLot(Timestamped, Base):
     decision: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16))
     decided_on: Mapped[dt.date] = mapped_column(Date)
+
+
+INTERVAL_METHODS = ("fixed", "staircase", "a3", "s2")
+
+
+class IntervalPolicy(Timestamped, Base):
+    """How the next due date of a category of instruments is set (issue 8).
+
+    ``category`` is matched against an item's ``type``; ``owner_id`` NULL makes the
+    policy the default for every owner (set by a regulator or an admin), an owner's
+    own policy for the category comes first. ``method`` is one of
+    :data:`INTERVAL_METHODS` (:mod:`sitrace.intervals`), ``initial_days`` the interval
+    before any history and ``parameters`` the method's options.
+    """
+
+    __tablename__ = "interval_policy"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "category", name="owner_category"),
+        CheckConstraint(f"method IN {INTERVAL_METHODS}", name="method"),
+        CheckConstraint("initial_days > 0", name="initial_days"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    category: Mapped[str] = mapped_column(String(100))
+    method: Mapped[str] = mapped_column(String(16))
+    initial_days: Mapped[int] = mapped_column(Integer)
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON)

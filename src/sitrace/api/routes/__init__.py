@@ -11,6 +11,7 @@ from . import (
     comparisons,
     health,
     instruments,
+    intervals,
     ledger,
     materials,
     meters,
@@ -34,6 +35,7 @@ for module in (
     comparisons,
     materials,
     meters,
+    intervals,
     ledger,
     audit,
 ):

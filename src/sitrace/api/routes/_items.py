@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
 from ...errors import NotFoundError
-from ...services import chains, records, registry
+from ...services import chains, intervals, records, registry
 from ...services.access import Actor, visible_calibrations, visible_items
 from ...services.datacentre import DataCentre
 from ...services.schemas import ItemUpdate
@@ -200,6 +200,22 @@ def item_router(kind: Literal["standard", "instrument"]) -> APIRouter:
             session, actor, item_id, at or today(), tur_warning=datacentre.tur_warning
         )
         return result.to_dict()
+
+    @router.get(
+        "/{item_id}/next-due",
+        response_model=dict[str, Any],
+        name=f"next_due_of_{kind}",
+        description=(
+            f"The {kind}'s next due date by its category's interval policy (the item's "
+            "`type`): `next_due`, `days`, `method`, `basis`, `note`. 409 when the "
+            "category has no policy."
+        ),
+    )
+    def next_due_of_item(
+        item_id: RecordId, session: SessionDep, actor: CurrentActor
+    ) -> dict[str, Any]:
+        item_of_kind(session, actor, item_id, kind)
+        return intervals.next_due(session, actor, item_id)
 
     @router.get(
         "/{item_id}/calibrations",
