@@ -100,6 +100,8 @@ def test_the_openapi_document_lists_every_route(empty_client):
         ("post", "/meters/lots"),
         ("get", "/meters/lots"),
         ("get", "/meters/validation"),
+        ("put", "/interval-policies"),
+        ("get", "/interval-policies"),
     }
     for kind in ("standards", "instruments"):
         expected |= {
@@ -108,6 +110,7 @@ def test_the_openapi_document_lists_every_route(empty_client):
             ("get", f"/{kind}/{{item_id}}"),
             ("patch", f"/{kind}/{{item_id}}"),
             ("post", f"/{kind}/{{item_id}}/withdraw"),
+            ("get", f"/{kind}/{{item_id}}/next-due"),
             ("get", f"/{kind}/{{item_id}}/chain"),
             ("get", f"/{kind}/{{item_id}}/calibrations"),
         }

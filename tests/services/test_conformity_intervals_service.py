@@ -112,6 +112,23 @@ def test_explicit_limits_override_the_items_mpe(datacentre, world):
     assert record["decision"]["points"][0]["acceptance_limits"] == [9.0, 11.0]
 
 
+def test_an_error_of_indication_is_judged_against_the_mpe_about_zero(datacentre, world):
+    item = _item(datacentre, world["owner"], "CAL-E", lab=world["ids"]["LAB"])
+    points = [
+        {"nominal": 100.0, "value": 0.02, "unit": r"\milli\metre", "uncertainty": 0.004,
+         "coverage_factor": 2.0}
+    ]  # fmt: skip
+    data = CalibrationCreate(
+        item=item, certificate="E-1", performed=dt.date(2025, 1, 1),
+        valid_until=dt.date(2026, 1, 1), points=points,
+        decision=DecisionRequest(rule="simple", measurand="error"),
+    )  # fmt: skip
+    record = cal_service.record_calibration(datacentre, world["lab"], data).record
+    assert record["conformity"] == "pass"
+    point = record["decision"]["points"][0]
+    assert (point["lower"], point["upper"]) == pytest.approx((-0.03, 0.03))
+
+
 def test_no_tolerance_is_refused_and_nothing_is_stored(datacentre, world):
     item = _item(datacentre, world["owner"], "CAL-4", mpe=None, lab=world["ids"]["LAB"])
     with pytest.raises(InputError, match="no tolerance for point 0"):

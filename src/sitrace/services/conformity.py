@@ -35,7 +35,8 @@ IN_TOLERANCE = frozenset({conformity.PASS, conformity.CONDITIONAL_PASS})
 def point_tolerance(
     item: m.Item, point: m.CalibrationPoint, request: DecisionRequest, position: int
 ) -> tuple[float | None, float | None]:
-    """The tolerance interval of one point: the request's limits, else nominal ± the item's MPE."""
+    """The tolerance of a point: the request's limits, else the item's MPE about the
+    point's nominal value (about zero for an error of indication, or without a nominal)."""
     if request.lower is not None or request.upper is not None:
         return request.lower, request.upper
     if item.mpe is None:
@@ -44,7 +45,9 @@ def point_tolerance(
             f"register the item's MPE",
             where="decision",
         )
-    centre = point.nominal if point.nominal is not None else 0.0
+    centre = 0.0
+    if request.measurand == "value" and point.nominal is not None:
+        centre = point.nominal
     return centre - item.mpe, centre + item.mpe
 
 

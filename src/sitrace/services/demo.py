@@ -38,6 +38,7 @@ from .certificates import issue_certificate
 from .chains import mark_out_of_tolerance
 from .comparisons import create_comparison, evaluate_comparison, submit_result
 from .datacentre import DataCentre
+from .intervals import set_policy
 from .registry import (
     add_accreditation,
     create_item,
@@ -51,6 +52,8 @@ from .schemas import (
     ComparisonCreate,
     ComparisonEvaluate,
     ComparisonResultCreate,
+    DecisionRequest,
+    IntervalPolicyCreate,
     ItemCreate,
     OrganisationCreate,
     PointCreate,
@@ -251,7 +254,7 @@ def seed_demo(
         "ACME": s.user("acme-owner", "owner", "ACME"),
         "CITY": s.user("city-owner", "owner", "CITY"),
     }
-    s.user("regulator", "regulator", "MSB")
+    regulator = s.user("regulator", "regulator", "MSB")
 
     s.scope("NIM", "mass", "\\kilogram", 0.001, 50, 1.5e-8)
     s.scope("NIM", "pressure", "\\pascal", 1e4, 1e8, 10)
@@ -512,6 +515,24 @@ def seed_demo(
 
     s.progress("instruments and their calibrations")
     to_certify: list[int] = []
+    # the regulator's interval policies for the two categories of instruments (issue 8)
+    s.progress("interval policies")
+    for category, method, parameters in (
+        (
+            "non-automatic weighing instrument",
+            "staircase",
+            {"extend_below": 0.5, "extend_factor": 1.25, "shorten_factor": 0.5,
+             "min_interval": 90, "max_interval": 730},
+        ),
+        ("Bourdon tube pressure gauge", "a3", {"target": 0.9, "max_interval": 730}),
+    ):  # fmt: skip
+        set_policy(
+            dc,
+            regulator,
+            IntervalPolicyCreate(
+                category=category, method=method, initial_days=365, parameters=parameters
+            ),
+        )
     n_scales = instruments * 3 // 5
     for k in range(instruments):
         owner_code = "ACME" if k % 2 == 0 else "CITY"
@@ -593,7 +614,8 @@ def seed_demo(
                 )
                 for load, e in zip(loads, errors, strict=True)
             ]
-            conforming = all(abs(e) <= fields["mpe"] for e in errors)
+            # scales: guarded acceptance w = U; gauges: ILAC-G8's non-binary statements
+            rule = "guarded" if k < n_scales else "nonbinary"
             record = s.calibrate(
                 "ELAB",
                 item,
@@ -601,12 +623,7 @@ def seed_demo(
                 12,
                 [standard],
                 points,
-                conformity="pass" if conforming else "fail",
-                conformity_statement=(
-                    "simple acceptance (ILAC-G8:09/2019, 4.2.1): every error of indication "
-                    f"within the MPE of ±{fields['mpe']} "
-                    + ("— conforms" if conforming else "— does not conform")
-                ),
+                decision=DecisionRequest(rule=rule, measurand="error"),
             )
             if years_ago == 0 and k in (0, 1, n_scales, n_scales + 1):
                 to_certify.append(record["id"])

@@ -186,13 +186,16 @@ class DecisionRequest(Strict):
     """The decision rule agreed with the customer (ISO/IEC 17025 7.1.3), applied to every point.
 
     The tolerance of a point is ``lower``/``upper`` when given (in the points' unit);
-    otherwise its nominal value ± the item's MPE (± MPE about zero when the point has
-    no nominal value: an error of indication). ``r`` sets the guard band w = r U
-    (guarded rules, non-binary); ``p`` the required conformance probability (``pc``)
-    or the largest specific risk (``risk``).
+    otherwise the item's MPE about the point's nominal value (``measurand="value"``:
+    the point's value is the measured value; about zero when it has no nominal value)
+    or about zero (``measurand="error"``: the point's value is the error of indication
+    at its nominal load or setting). ``r`` sets the guard band w = r U (guarded rules,
+    non-binary); ``p`` the required conformance probability (``pc``) or the largest
+    specific risk (``risk``).
     """
 
     rule: Literal["simple", "guarded", "guarded-rejection", "nonbinary", "pc", "risk"]
+    measurand: Literal["value", "error"] = "value"
     r: Positive = 1.0
     p: float | None = Field(None, gt=0, lt=1)
     lower: Finite | None = None
