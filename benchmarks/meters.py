@@ -59,7 +59,11 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sitrace.meters.estimate import area_design, rls_init, rls_update  # noqa: E402
-from sitrace.meters.fleet import estimate_partitions, write_partitions  # noqa: E402
+from sitrace.meters.fleet import (  # noqa: E402
+    WORKER_ENVIRON,
+    estimate_partitions,
+    write_partitions,
+)
 from sitrace.meters.simulate import FleetConfig, draw_area_sizes, simulate_fleet  # noqa: E402
 
 NATIONAL_FLEET = 4.5e8
@@ -179,10 +183,12 @@ def main() -> None:
             )
 
         if not args.skip_dask:
+            import dask
             from distributed import Client, LocalCluster
 
             for workers in (1, 2):
                 with (
+                    dask.config.set({"distributed.nanny.pre-spawn-environ": dict(WORKER_ENVIRON)}),
                     LocalCluster(
                         n_workers=workers,
                         threads_per_worker=1,

@@ -322,3 +322,18 @@ def test_errors_are_words_and_exit_2(fleet, estimated, tmp_path, args, message):
     assert result.exit_code == 2, result.output
     assert message in _words(result)
     assert "Traceback" not in result.output
+
+
+def _malloc_trim_threshold():
+    import os
+
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_")
+
+
+def test_local_workers_run_without_dasks_malloc_trim_threshold():
+    # Dask's default MALLOC_TRIM_THRESHOLD_=65536 made the estimator 2x slower in a worker
+    from sitrace.cli.meters import _local_client
+
+    with _local_client(1) as client:
+        values = client.run(_malloc_trim_threshold)
+    assert list(values.values()) == [None]

@@ -261,20 +261,24 @@ def _merge_preparation(reports: Sequence[dict[str, Any]]) -> dict[str, Any]:
 def _local_client(workers: int) -> Iterator[Any]:
     """A dask.distributed client on a local cluster of ``workers`` processes."""
     try:
+        import dask
         from distributed import Client, LocalCluster
+
+        from ..meters.fleet import WORKER_ENVIRON
     except ImportError as exc:  # pragma: no cover - dask[distributed] is a dependency
         raise SitraceError(
             f"--workers needs dask.distributed, which cannot be imported: {exc}",
             where="--workers",
         ) from None
     try:
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
+        with dask.config.set({"distributed.nanny.pre-spawn-environ": dict(WORKER_ENVIRON)}):
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
     except Exception as exc:
         raise SitraceError(
             f"cannot start a local Dask cluster with {workers} worker(s): "

@@ -5,6 +5,14 @@ Areas are independent, so a fleet is a map over partitions of areas: each partit
 decided by :func:`estimate_partition`, and only its estimates come back. The same
 function runs in a plain loop (``executor=None``) or on a ``dask.distributed``
 client (``executor=client``): memory is bounded by one partition per worker.
+
+Start the workers with :data:`WORKER_ENVIRON` as their environment (the
+``distributed.nanny.pre-spawn-environ`` setting, before the cluster is created):
+Dask's default sets ``MALLOC_TRIM_THRESHOLD_=65536``, with which glibc hands every
+freed block above 64 KiB back to the system, so each large numpy temporary of the
+estimator is mapped and zeroed again. Measured on one partition of 8 areas (10 days
+of 15-minute data), in a worker: 2.45 s with Dask's default, 1.23 s without it (0.9 s
+in the calling process).
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -28,6 +37,7 @@ from .prepare import prepare
 
 __all__ = [
     "DEFAULT_MPE_PERCENT",
+    "WORKER_ENVIRON",
     "FleetEstimate",
     "estimate_areas",
     "estimate_partition",
@@ -37,6 +47,19 @@ __all__ = [
     "write_partitions",
 ]
 
+
+#: Environment of Dask worker processes for fleet runs: one BLAS thread each, and
+#: Dask's default ``MALLOC_TRIM_THRESHOLD_`` removed (None unsets it; see the module
+#: docstring). Use as ``dask.config.set({"distributed.nanny.pre-spawn-environ":
+#: WORKER_ENVIRON})`` around the creation of the cluster.
+WORKER_ENVIRON: Mapping[str, Any] = MappingProxyType(
+    {
+        "MALLOC_TRIM_THRESHOLD_": None,
+        "OMP_NUM_THREADS": 1,
+        "MKL_NUM_THREADS": 1,
+        "OPENBLAS_NUM_THREADS": 1,
+    }
+)
 
 _CLASS_MPE = {"0.2": 0.2, "0.5": 0.5, "1": 1.0, "2": 2.0, "B": 1.0}
 AREA_COLUMNS = ("area", "intervals_used", "residual_sd", "balance_anomaly", "anomaly_reason")
