@@ -158,6 +158,17 @@ def test_a_meter_keeps_one_open_alert_updated_by_later_windows(client, world):
     assert _alerts(client, world, kind="meter")["count"] == 2
 
 
+def test_a_work_order_is_in_its_owners_audit_trail(client, world):
+    _register_meter(client, world, "M-001")
+    _post_estimates(client, world)
+    order = _open_order(client, world, _alert_of(client, world, "M-001")["id"]).json()["data"]
+    query = {"record_type": "work_order", "record_id": order["id"]}
+    mine = client.get(f"{API}/audit", params=query, headers=world.auth("owner_b")).json()
+    assert [e["action"] for e in mine["data"]] == ["work_order.create"]
+    other = client.get(f"{API}/audit", params=query, headers=world.auth("owner")).json()
+    assert other["count"] == 0
+
+
 def test_the_replace_when_inaccurate_loop_validates_the_estimator(client, world, datacentre):
     item_1 = _register_meter(client, world, "M-001")
     _post_estimates(client, world)

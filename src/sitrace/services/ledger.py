@@ -208,7 +208,13 @@ def as_pending(write, actor: Actor, note: str | None = None) -> Pending:
 
 
 def _tenant(row: Any) -> int | None:
-    for name in ("laboratory_id", "owner_id", "organisation_id"):
+    """The organisation whose audit trail holds the row's entries.
+
+    The owner's, where a record has both an owner and a laboratory: a work order is
+    the owner's, who opens and cancels it; the laboratory's own record of it is its
+    calibration.
+    """
+    for name in ("owner_id", "laboratory_id", "organisation_id"):
         value = getattr(row, name, None)
         if value is not None:
             return value
