@@ -338,3 +338,134 @@ def test_lost_readings_in_a_large_area_are_imputed_not_the_interval_dropped():
     err = errors(est) - 100 * eps
     u = np.array([m.u_percent for m in est.meters])
     assert np.mean(np.abs(err) <= 2 * u) >= 0.9
+
+
+# --------------------------------------------------------------------- imputed readings
+
+
+def test_an_imputed_reading_carries_its_meters_prediction_variance():
+    # s² (1 + 1/n): s² the meter's variance about its (interval of the day, day type)
+    # means on n − k degrees of freedom, n the readings behind the mean used
+    series, x = make_area(days=14, seed=3)
+    holed = x.copy()
+    holed[500, 2] = np.nan  # 2024-01-06 05:00, a Saturday
+    master = (1 + EPS0) * (x / (1 + EPS)).sum(axis=1)
+    holed_series = AreaSeries("A1", series.timestamps, master, holed, series.meters, 15)
+    design = area_design(holed_series, loss="none", max_imputed_share=1.0)
+    start = (series.timestamps - np.timedelta64(1, "m")).astype("datetime64[m]").astype(np.int64)
+    slot = (start % 1440) // 15
+    weekend = np.isin((start // 1440) % 7, (2, 3))
+    key = slot * 2 + weekend
+    seen = np.isfinite(holed[:, 2])
+    means = {k: holed[seen & (key == k), 2].mean() for k in np.unique(key)}
+    spread = np.array([holed[t, 2] - means[key[t]] for t in np.flatnonzero(seen)])
+    s2 = (spread**2).sum() / (seen.sum() - len(means))
+    n = int((seen & (key == key[500])).sum())
+    row = int(np.flatnonzero(design.rows == 500)[0])
+    assert design.imputed_variance[row] == pytest.approx(s2 * (1 + 1 / n), rel=1e-12)
+    assert design.x[row, 2] == pytest.approx(means[key[500]], rel=1e-12)
+    assert np.count_nonzero(design.imputed_variance) == 1
+    share = np.sqrt(design.imputed_variance[row]) / design.x[row, :6].sum()
+    assert design.imputed_share[row] == pytest.approx(share, rel=1e-12)
+
+
+def test_the_balance_residual_share_is_recovered_beside_known_imputed_variances():
+    # Var_t = s² y_t² + V_t: s is estimated, V_t known (the weights of feasible GLS)
+    from sitrace.meters.estimate import _row_model
+
+    rng = np.random.default_rng(1)
+    t, n = 4000, 8
+    x = rng.uniform(0.2, 1.0, (t, n))
+    mean = x.sum(axis=1)
+    v = np.where(rng.random(t) < 0.6, (rng.uniform(0.01, 0.1, t) * mean) ** 2, 0.0)
+    y = mean + np.sqrt(0.005**2 * mean**2 + v) * rng.standard_normal(t)
+    rows = _row_model(x, y, v, "load")
+    assert rows.share == pytest.approx(0.005, rel=0.1)
+    # a complete interval is all balance residual; an imputed one the rest
+    assert np.all(rows.balance[v == 0] == 1.0)
+    assert np.all(rows.balance[v > 0] < 0.5)
+
+
+def test_an_interval_with_imputed_readings_weighs_one_over_its_variance():
+    # feasible GLS: weights 1/(s² y_t² + V_t), s the balance residual share
+    from sitrace.meters.estimate import _row_model
+
+    eps = np.random.default_rng(2).normal(0, 0.005, 40)
+    series, x = make_area(days=10, eps=eps, noise=0.005, seed=2)
+    lost = np.random.default_rng(3).random(x.shape) < 0.01
+    holed = AreaSeries("A1", series.timestamps, series.master, np.where(lost, np.nan, x),
+                       series.meters, 15)  # fmt: skip
+    design = area_design(holed, max_imputed_share=1.0)
+    assert design.x.shape[0] == series.n_intervals and design.imputed.any()
+    est = estimate_area(holed, max_imputed_share=1.0, max_day_variation_percent=1e9)
+    s = _row_model(design.x, design.y, design.imputed_variance, "load").share
+    assert 0.003 < s < 0.008  # the simulated residual is 0.5 % of the energy
+    w = 1 / (s**2 * design.y**2 + design.imputed_variance)
+    xtwx = (design.x * w[:, None]).T @ design.x
+    theta = np.linalg.solve(xtwx, (design.x * w[:, None]).T @ design.y)
+    np.testing.assert_allclose(est.theta, theta, rtol=1e-8)
+
+
+def test_intervals_between_a_replaced_meter_and_its_successor_are_not_imputed_twice():
+    # m5 read until interval 299, its successor m5r from 340: between them either may
+    # have registered the customer's energy, and imputing both would count it twice
+    series, x = make_area(days=6, loss=False)
+    t = series.n_intervals
+    old, new = x[:, 5].copy(), np.full(t, np.nan)
+    new[340:], old[300:] = x[340:, 5], np.nan
+    customers = np.hstack([x[:, :5], old[:, None], new[:, None]])
+    master = (1 + EPS0) * (x / (1 + EPS)).sum(axis=1)
+    replaced = AreaSeries("A1", series.timestamps, master, customers, (*series.meters, "m5r"), 15)
+    design = area_design(replaced, loss="none", max_imputed_share=1.0)
+    assert not np.isin(np.arange(300, 340), design.rows).any()
+    assert design.intervals_missing == 40 and not design.imputed.any()
+    est = estimate_area(
+        replaced, loss="none", master_error_percent=100 * EPS0, max_imputed_share=1.0
+    )
+    np.testing.assert_allclose(errors(est)[:6], 100 * EPS, atol=1e-6)
+    assert est.meter("m5r").error_percent == pytest.approx(100 * EPS[5], abs=1e-6)
+
+
+def _lost_days(series, x, eps, meter, days, factor):
+    """The area with ``meter``'s readings lost on ``days``, on which its customer used
+    ``factor`` times the energy (the master sees it, the imputed mean does not)."""
+    on = np.isin(np.arange(series.n_intervals) // 96, days)
+    extra = np.where(on, (factor - 1) * x[:, meter] / (1 + eps[meter]), 0.0)
+    customers = x.copy()
+    customers[on, meter] = np.nan
+    master = series.master + (1 + EPS0) * extra
+    return AreaSeries("A1", series.timestamps, master, customers, series.meters, 15)
+
+
+def test_a_meter_is_not_found_switching_from_days_it_has_no_readings_on():
+    # 200 meters: a lost reading is well within the 1 % share, so m0's 3 lost days enter
+    # the day tests. Its customer was away on them: the imputed means are its usual
+    # profile, the master saw nothing. Read with m0's imputed readings, m0's coefficient
+    # would seem to drop to 0 on those days (theft); they say nothing about m0
+    eps = np.random.default_rng(5).normal(0, 0.005, 200)
+    series, x = make_area(days=20, eps=eps, noise=0.005, seed=5)
+    holed = _lost_days(series, x, eps, 0, [4, 9, 14], 0.0)
+    est = estimate_area(holed, master_error_percent=100 * EPS0)
+    assert est.meter("m0").anomaly == ""
+    # the balance still does not close on those days: an area-level signal
+    assert est.balance_anomaly
+
+
+def test_the_day_tests_read_only_intervals_within_their_imputed_share():
+    # 6 meters: one lost reading is far more than 1 % of an interval's energy. Fitted
+    # with every interval (max_imputed_share=1), the lost day's level (its customer
+    # used twice the usual) is a day pattern of the imputation, not of the balance
+    series, x = make_area(days=20, noise=0.005, seed=8)
+    holed = _lost_days(series, x, EPS, 1, [6], 2.0)
+    est = estimate_area(holed, master_error_percent=100 * EPS0, max_imputed_share=1.0)
+    assert est.intervals_used == series.n_intervals
+    assert est.residuals.size == series.n_intervals - 96
+    assert not est.balance_anomaly, est.anomaly_reason
+    read_all = estimate_area(
+        holed,
+        master_error_percent=100 * EPS0,
+        max_imputed_share=1.0,
+        max_imputed_share_day_tests=1.0,
+    )
+    assert read_all.residuals.size == series.n_intervals
+    assert read_all.balance_anomaly
