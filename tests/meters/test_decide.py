@@ -90,7 +90,7 @@ def test_residual_dispersion_is_about_the_day_count_for_independent_noise():
     ts = np.datetime64("2024-01-01T00:15", "ns") + np.arange(days * 96) * np.timedelta64(15, "m")
     noise = area(residuals=rng.standard_normal(days * 96), residual_timestamps=ts)
     stat, d = residual_dispersion(noise)
-    assert d == 201  # the last interval ends at midnight: a day of its own
+    assert d == days  # the interval ending at midnight is the last of its day
     assert stat == pytest.approx(d, rel=0.25)
     assert not balance_anomaly(noise)[0]
     # a load-shaped residual on some days (an unmetered load)
@@ -125,3 +125,16 @@ def test_bad_inputs_are_refused_in_words():
         persistent_flags([est], consecutive=0)
     with pytest.raises(InputError, match="estimate must be an AreaEstimate"):
         flag_meters("nope")
+
+
+def test_an_interval_ending_at_midnight_belongs_to_the_day_before():
+    from sitrace.meters.model import interval_days
+
+    ends = np.array(["2024-01-01T23:45", "2024-01-02T00:00", "2024-01-02T00:15"], "datetime64[ns]")
+    assert interval_days(ends).tolist() == [
+        np.datetime64("2024-01-01"),
+        np.datetime64("2024-01-01"),
+        np.datetime64("2024-01-02"),
+    ]
+    daily = np.array(["2024-01-02T00:00"], "datetime64[ns]")  # the whole of 1 January
+    assert interval_days(daily).tolist() == [np.datetime64("2024-01-01")]

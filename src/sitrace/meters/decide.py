@@ -43,6 +43,7 @@ import scipy.stats
 
 from ..errors import InputError
 from .estimate import AreaEstimate, MeterEstimate
+from .model import interval_days
 
 __all__ = [
     "DEFAULT_MPE_PERCENT",
@@ -191,7 +192,7 @@ def residual_dispersion(estimate: AreaEstimate) -> tuple[float, int]:
     """
     if estimate.residuals.size == 0:
         return float("nan"), 0
-    days = estimate.residual_timestamps.astype("datetime64[D]")
+    days = interval_days(estimate.residual_timestamps)
     _, inverse = np.unique(days, return_inverse=True)
     r = estimate.residuals
     sums = np.bincount(inverse, weights=r)

@@ -58,7 +58,7 @@ import scipy.linalg
 import scipy.stats
 
 from ..errors import ConvergenceError, InputError
-from .model import AreaSeries
+from .model import AreaSeries, interval_days
 
 __all__ = [
     "HUBER_T",
@@ -978,7 +978,7 @@ def _split_days(
 
 
 def _day_starts(timestamps: np.ndarray) -> np.ndarray:
-    days = timestamps.astype("datetime64[D]")
+    days = interval_days(timestamps)
     return np.r_[0, np.flatnonzero(days[1:] != days[:-1]) + 1]
 
 
@@ -1265,7 +1265,7 @@ def estimate_area(
     if switching.any():
         keep_cols = [i for i in range(n_fit) if not switching[i]]
         split_names = [
-            f"{columns[i]}@{design.timestamps[starts[d]].astype('datetime64[D]')!s}"
+            f"{columns[i]}@{interval_days(design.timestamps[starts[d]])!s}"
             for i in np.flatnonzero(switching)
             for d in range(starts.size)
         ]
@@ -1391,7 +1391,7 @@ def _rls_fit(
     n = xs.shape[1]
     # scaled columns have unit norm: one interval's worth of a column is 1/T_used
     state = rls_init(n, forgetting=forgetting, prior_precision=prior_weight / t_used)
-    days = timestamps.astype("datetime64[D]")
+    days = interval_days(timestamps)
     cuts = np.flatnonzero(days[1:] != days[:-1]) + 1
     for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, days.size], strict=True):
         state = rls_update(state, xs[lo:hi], y_w[lo:hi])

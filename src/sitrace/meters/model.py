@@ -17,7 +17,18 @@ import numpy as np
 
 from ..errors import InputError
 
-__all__ = ["AreaSeries"]
+__all__ = ["AreaSeries", "interval_days"]
+
+
+def interval_days(timestamps: np.ndarray) -> np.ndarray:
+    """The UTC day of each interval, given the intervals' end times (datetime64).
+
+    An interval belongs to the day it lies in: the one ending at 00:00 is the last of
+    the previous day, not the first of the next (intervals divide the day).
+    """
+    return (np.asarray(timestamps, dtype="datetime64[ns]") - np.timedelta64(1, "ns")).astype(
+        "datetime64[D]"
+    )
 
 
 @dataclass(frozen=True, eq=False)
