@@ -34,6 +34,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from .._figures import save_figure
 from ..errors import InputError
 from .keycomparison import COVERAGE_FACTOR, KeyComparisonResult, Participant
 from .proficiency import QUESTIONABLE, SATISFACTORY, UNSATISFACTORY, ProficiencyEvaluation
@@ -45,7 +46,6 @@ __all__ = [
     "plot_scores",
 ]
 
-_FORMATS = {".png", ".svg", ".pdf"}
 _INCLUDED = "#1f77b4"
 _EXCLUDED = "#7f7f7f"
 _REFERENCE = "#aa7700"
@@ -66,19 +66,6 @@ _SCORE_NAMES = ("performance", *_SCORES)
 _SIGMAS = 5.0  # each component is drawn over x_i ± 5 u_i (tails beyond: 6e-7 of its mass)
 _GRID = 2001  # points spread evenly over the whole range
 _LOCAL = 81  # points over x_i ± 5 u_i of each component, so narrow peaks are resolved
-
-
-def _save(fig: Figure, path: str | Path | None) -> None:
-    if path is None:
-        return
-    path = Path(path)
-    if path.suffix.lower() not in _FORMATS:
-        raise InputError(
-            f"plot file must end in {', '.join(sorted(_FORMATS))}, "
-            f"got {path.suffix or 'no suffix'}",
-            where=str(path),
-        )
-    fig.savefig(path, dpi=150, bbox_inches="tight")
 
 
 def plot_degrees_of_equivalence(
@@ -114,7 +101,7 @@ def plot_degrees_of_equivalence(
     ax.set_title(title or f"Degrees of equivalence ({result.method})")
     ax.legend(loc="best", fontsize="small")
     fig.tight_layout()
-    _save(fig, path)
+    save_figure(fig, path)
     return fig
 
 
@@ -154,7 +141,7 @@ def plot_results(
     ax.set_title(title or f"Results and reference value ({result.method})")
     ax.legend(loc="best", fontsize="small")
     fig.tight_layout()
-    _save(fig, path)
+    save_figure(fig, path)
     return fig
 
 
@@ -276,7 +263,7 @@ def plot_kernel_density(
     ax.set_title(title or default)
     ax.legend(loc="best", fontsize="small")
     fig.tight_layout()
-    _save(fig, path)
+    save_figure(fig, path)
     return fig
 
 
@@ -368,5 +355,5 @@ def plot_scores(
     ax.set_title(title or f"{name} scores")
     ax.legend(handles=handles, loc="best", fontsize="small")
     fig.tight_layout()
-    _save(fig, path)
+    save_figure(fig, path)
     return fig

@@ -26,29 +26,13 @@ import numpy as np
 from matplotlib.figure import Figure
 from scipy import stats
 
+from sitrace._figures import save_figure
 from sitrace.conformity._checks import dof_value, positive, real
 from sitrace.conformity.process_risk import global_risk
 from sitrace.conformity.specific import specific_risk
 from sitrace.conformity.tolerance import Tolerance, tolerance
-from sitrace.errors import InputError
 
 __all__ = ["plot_measurand", "plot_risk_vs_guard_band"]
-
-_FORMATS = {".png", ".svg", ".pdf"}
-
-
-def _save(fig: Figure, path: str | Path | None) -> Figure:
-    if path is not None:
-        path = Path(path)
-        if path.suffix.lower() not in _FORMATS:
-            plt.close(fig)
-            raise InputError(
-                f"plot file must end in {', '.join(sorted(_FORMATS))}, got "
-                f"{path.suffix or 'no suffix'}",
-                where=str(path),
-            )
-        fig.savefig(path, bbox_inches="tight")
-    return fig
 
 
 def plot_measurand(
@@ -88,7 +72,7 @@ def plot_measurand(
     ax.set_xlabel("measurand")
     ax.set_ylabel("probability density")
     ax.legend(loc="upper right", fontsize=8)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_risk_vs_guard_band(
@@ -115,4 +99,4 @@ def plot_risk_vs_guard_band(
     ax.set_ylabel("global risk")
     ax.set_title(f"{r.prior}, u_m = {u_m:g}")
     ax.legend(fontsize=8)
-    return _save(fig, path)
+    return save_figure(fig, path)

@@ -23,27 +23,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from sitrace.errors import InputError
+from sitrace._figures import save_figure
 from sitrace.intervals.s2 import S2Result, reliability
 from sitrace.intervals.variables import VariablesInterval
 
 __all__ = ["plot_drift", "plot_reliability"]
-
-_FORMATS = {".png", ".svg", ".pdf"}
-
-
-def _save(fig: Figure, path: str | Path | None) -> None:
-    if path is None:
-        return
-    path = Path(path)
-    if path.suffix.lower() not in _FORMATS:
-        plt.close(fig)
-        raise InputError(
-            f"plot file must end in {', '.join(sorted(_FORMATS))}, "
-            f"got {path.suffix or 'no suffix'}",
-            where=str(path),
-        )
-    fig.savefig(path, dpi=150, bbox_inches="tight")
 
 
 def plot_reliability(result: S2Result, path: str | Path | None = None) -> Figure:
@@ -82,7 +66,7 @@ def plot_reliability(result: S2Result, path: str | Path | None = None) -> Figure
     ax.set_ylim(0, 1.05)
     ax.set_title(f"NCSLI RP-1 Method S2: best model {result.model}")
     ax.legend(fontsize=8)
-    _save(fig, path)
+    save_figure(fig, path)
     return fig
 
 
@@ -110,5 +94,5 @@ def plot_drift(result: VariablesInterval, path: str | Path | None = None) -> Fig
     ax.set_ylabel("value")
     ax.set_title(f"NASA-HDBK-8739.19-5 variables method ({result.method})")
     ax.legend(fontsize=8)
-    _save(fig, path)
+    save_figure(fig, path)
     return fig

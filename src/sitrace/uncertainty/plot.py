@@ -15,27 +15,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from .._figures import save_figure
 from ..errors import InputError, SitraceError
 from ..units import to_unicode
 from .budget import Budget
 from .montecarlo import McOutput
 
 __all__ = ["plot_budget", "plot_distribution"]
-
-_FORMATS = {".png", ".svg", ".pdf"}
-
-
-def _save(fig: Figure, path: str | Path | None) -> None:
-    if path is None:
-        return
-    path = Path(path)
-    if path.suffix.lower() not in _FORMATS:
-        raise InputError(
-            f"plot file must end in {', '.join(sorted(_FORMATS))}, "
-            f"got {path.suffix or 'no suffix'}",
-            where=str(path),
-        )
-    fig.savefig(path, dpi=150, bbox_inches="tight")
 
 
 def _unicode(dsi: str) -> str:
@@ -83,7 +69,7 @@ def plot_budget(budget: Budget, path: str | Path | None = None) -> Figure:
     ax.legend(loc="lower right", fontsize=8)
     ax.set_xlim(0, max(max(values, default=0.0), uc) * 1.25 or 1.0)
     fig.tight_layout()
-    _save(fig, path)
+    save_figure(fig, path)
     return fig
 
 
@@ -116,5 +102,5 @@ def plot_distribution(
     ax.set_title(f"{mc.name}: {100 * mc.coverage_probability:g} % coverage interval")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    _save(fig, path)
+    save_figure(fig, path)
     return fig
